@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The whole test command behind `make test` (and so behind .ci/run).
+# Runs every stage even when one fails, prints each stage's time, and exits non-zero
+# if any stage failed. Expects the virtual environment's bin/ first on PATH.
+set -u
+cd "$(dirname "$0")/.."
+
+declare -a names=() results=() times=()
+failed=0
+
+stage() {
+  local name=$1; shift
+  echo
+  echo "=== $name: $*"
+  local t0=$SECONDS
+  "$@"
+  local rc=$?
+  names+=("$name"); results+=("$rc"); times+=("$((SECONDS - t0))")
+  [ "$rc" -eq 0 ] || failed=1
+}
+
+export PYTHONHASHSEED=0 MPLBACKEND=Agg PYDEVD_DISABLE_FILE_VALIDATION=1
+
+stage lint      ruff check gdlib tests scripts chapters
+stage unit      python -m pytest -q -p no:cacheprovider tests --ignore=tests/site -n 2
+stage nbval     python -m pytest -q -p no:cacheprovider --nbval --nbval-sanitize-with nbval_sanitize.cfg \
+                  chapters -n 2 --dist loadscope
+stage build     bash -c 'rm -rf _build && jupyter-book build --all -W --keep-going .'
+stage site      python -m pytest -q -p no:cacheprovider tests/site
+
+echo
+echo "=== summary"
+printf '%-8s %-6s %s\n' stage result seconds
+for i in "${!names[@]}"; do
+  r=ok; [ "${results[$i]}" -eq 0 ] || r=FAILED
+  printf '%-8s %-6s %s\n' "${names[$i]}" "$r" "${times[$i]}"
+done
+exit $failed
