@@ -50,6 +50,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ._checks import check_callable
+from .notebook import plain
 from .plotting import _STYLE, DEFAULT_DPI, _agg_canvas, data_uri, encode_rgba
 
 __all__ = ["slider", "Slider", "explore", "Explorer", "MAX_FRAMES"]
@@ -84,7 +85,7 @@ def slider(
     >>> s.start, s.text(2)
     (1, '1')
     """
-    vals = tuple(float(v) if isinstance(v, (int, float, np.number)) else v for v in values)
+    vals = tuple(plain(v) for v in values)  # numpy scalars -> int/float, ints stay ints
     if len(vals) < 2:
         raise ValueError(f"values must hold at least two values, got {len(vals)}")
     if start is None:
@@ -290,10 +291,14 @@ class Explorer:
         bundle = {"text/plain": repr(self), "text/html": self.to_html()}
         if _in_kernel():
             try:
-                bundle.update(self.widget()._repr_mimebundle_())
+                live = self.widget()._repr_mimebundle_()
+                bundle[_WIDGET_MIME] = live[_WIDGET_MIME]
             except ImportError:  # no ipywidgets: the static version still works
                 pass
         return bundle
+
+
+_WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
 def _in_kernel() -> bool:
