@@ -10,10 +10,28 @@ Import it as ``import gdlib as gd``. The public API, by module:
 * :mod:`gdlib.functions`: a catalogue of named test functions with gradients;
 * :mod:`gdlib.plotting`: palette, ``figure``, ``show`` (with alt text), plot helpers;
 * :mod:`gdlib.widgets`: ``explore`` and ``slider``, figures driven by sliders that work
-  live and in the static book.
+  live and in the static book;
+* :mod:`gdlib.notebook`: ``glue`` for numbers quoted in the prose;
+* per chapter: :mod:`gdlib.surfaces` (2), :mod:`gdlib.fields` (3), :mod:`gdlib.fitting` (4),
+  :mod:`gdlib.schedules` (5), :mod:`gdlib.autodiff` (6), :mod:`gdlib.pitfalls` (7);
+  the optimizers of Chapter 8 live in :mod:`gdlib.optimizers`.
 """
 
-from . import calculus, descent, functions, optimizers, plotting, widgets
+from . import (
+    autodiff,
+    calculus,
+    descent,
+    fields,
+    fitting,
+    functions,
+    notebook,
+    optimizers,
+    pitfalls,
+    plotting,
+    schedules,
+    surfaces,
+    widgets,
+)
 from .calculus import (
     GradientCheck,
     check_gradient,
@@ -34,8 +52,15 @@ from .widgets import Explorer, explore, slider
 __version__ = "0.1.0"
 
 __all__ = [
+    "autodiff",
     "calculus",
     "descent",
+    "fields",
+    "fitting",
+    "notebook",
+    "pitfalls",
+    "schedules",
+    "surfaces",
     "functions",
     "optimizers",
     "plotting",

@@ -98,7 +98,8 @@ class Run:
 
     def __repr__(self) -> str:
         loss = "" if self.losses is None else f", f={self.loss:.6g}"
-        return f"Run({self.status} after {self.steps} steps, x={_fmt(self.xs[-1])}{loss}): {self.reason}"
+        x = _fmt(self.xs[-1])
+        return f"Run({self.status} after {self.steps} steps, x={x}{loss}): {self.reason}"
 
 
 def _eval_grad(grad, x, shape):

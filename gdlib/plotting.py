@@ -32,6 +32,9 @@ __all__ = [
     "plot_tangent",
     "plot_descent_1d",
     "plot_losses",
+    "grid",
+    "plot_contour",
+    "plot_path_2d",
 ]
 
 #: Okabe-Ito colours by name.
@@ -226,3 +229,57 @@ def plot_losses(ax, runs: Mapping[str, object], *, log: bool = True):
     ax.set_ylabel("loss")
     ax.legend()
     return ax
+
+
+def grid(f: Callable, xlim: Sequence[float], ylim: Sequence[float], n: int = 200):
+    """Evaluate a vectorised 2-D function on an ``n x n`` grid: returns ``X, Y, Z``."""
+    xs = np.linspace(xlim[0], xlim[1], n)
+    ys = np.linspace(ylim[0], ylim[1], n)
+    X, Y = np.meshgrid(xs, ys)
+    Z = np.asarray(f(np.stack([X, Y], axis=-1)), dtype=float)
+    return X, Y, Z
+
+
+def plot_contour(
+    ax,
+    f: Callable,
+    xlim: Sequence[float],
+    ylim: Sequence[float],
+    *,
+    levels: int | Sequence[float] = 20,
+    n: int = 200,
+    filled: bool = True,
+    log: bool = False,
+):
+    """Contour map of a vectorised 2-D function (filled, in the course's colormap).
+
+    ``log=True`` spaces the levels logarithmically, for functions such as Rosenbrock whose
+    interesting part is near the minimum.
+    """
+    X, Y, Z = grid(f, xlim, ylim, n)
+    if log:
+        zmin = float(np.min(Z))
+        Zp = Z - zmin + 1e-3
+        levels = np.geomspace(Zp.min(), Zp.max(), levels if isinstance(levels, int) else 20)
+        Z = Zp
+    if filled:
+        cs = ax.contourf(X, Y, Z, levels=levels, cmap="cividis", alpha=0.85)
+    else:
+        cs = None
+    ax.contour(X, Y, Z, levels=levels, colors="k", linewidths=0.4, alpha=0.5)
+    ax.set(xlim=xlim, ylim=ylim, xlabel="x", ylabel="y", aspect="equal")
+    ax.grid(False)
+    return cs
+
+
+def plot_path_2d(ax, run_or_xs, *, color: str = PALETTE["vermillion"], label: str | None = None,
+                 upto: int | None = None, markersize: float = 3.5):
+    """Draw a 2-D descent path (a :class:`gdlib.Run` or an ``(n, 2)`` array) with its start."""
+    xs = np.asarray(getattr(run_or_xs, "xs", run_or_xs), dtype=float)
+    if upto is not None:
+        xs = xs[: upto + 1]
+    xs = xs[np.all(np.isfinite(xs), axis=1)]
+    (line,) = ax.plot(xs[:, 0], xs[:, 1], "o-", color=color, markersize=markersize,
+                      linewidth=1.3, label=label)
+    ax.plot(xs[:1, 0], xs[:1, 1], "s", color=PALETTE["black"], markersize=6)
+    return line

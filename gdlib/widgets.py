@@ -284,7 +284,9 @@ class Explorer:
 
     # ---------------------------------------------------------------- display
     def __repr__(self) -> str:
-        dims = ", ".join(f"{s.label or n} ({len(s.values)} values)" for n, s in self.sliders.items())
+        dims = ", ".join(
+            f"{s.label or n} ({len(s.values)} values)" for n, s in self.sliders.items()
+        )
         return f"[interactive figure: {dims}] {self.alts[self.flat(self.start_index)]}"
 
     def _repr_mimebundle_(self, include=None, exclude=None):

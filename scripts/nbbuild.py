@@ -34,7 +34,8 @@ def parse(text: str) -> nbformat.NotebookNode:
         if kind is None:
             return
         src = "\n".join(lines).strip("\n")
-        cell = nbformat.v4.new_markdown_cell(src) if kind == "md" else nbformat.v4.new_code_cell(src)
+        new = nbformat.v4.new_markdown_cell if kind == "md" else nbformat.v4.new_code_cell
+        cell = new(src)
         cell.metadata.update(meta)
         nb.cells.append(cell)
 

@@ -1,0 +1,5 @@
+"""Learning-rate schedules, backtracking line search and learning-rate sweeps (Chapter 5)."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
