@@ -1,0 +1,149 @@
+"""The built site as a reader meets it, in headless Chromium (Debian's, via Playwright).
+
+Every page: no JavaScript errors, no request leaves the machine, math renders, every
+static slider works by keyboard and by mouse and shows the frame for its value, and an
+axe-core audit finds no serious or critical violation in light and dark mode.
+Screenshots at phone and desktop widths are saved under artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlparse
+
+import pytest
+
+from .conftest import PAGES, ROOT
+
+AXE = ROOT / "tests" / "site" / "node_modules" / "axe-core" / "axe.min.js"
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+
+
+def open_page(browser, server, rel, *, viewport="desktop", scheme="light"):
+    context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme)
+    page = context.new_page()
+    problems, foreign = [], []
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on(
+        "console",
+        lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
+    )
+
+    def route(r):
+        host = urlparse(r.request.url).hostname
+        if host not in ("127.0.0.1", "localhost"):
+            foreign.append(r.request.url)
+            return r.abort()
+        return r.continue_()
+
+    page.route("**/*", route)
+    page.goto(f"{server}/{rel}.html", wait_until="load")
+    page.wait_for_function("() => !window.MathJax || !MathJax.startup || MathJax.startup.promise")
+    page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+    return context, page, problems, foreign
+
+
+@pytest.mark.parametrize("rel", PAGES)
+def test_page_is_clean_offline_and_renders_math(browser, server, rel):
+    context, page, problems, foreign = open_page(browser, server, rel)
+    try:
+        assert not foreign, f"{rel} tried to reach other hosts: {foreign}"
+        assert not problems, f"{rel}: {problems}"
+        n_math = page.evaluate("document.querySelectorAll('.math, span.math').length")
+        if n_math:
+            rendered = page.evaluate("document.querySelectorAll('mjx-container').length")
+            assert rendered >= n_math, f"{rel}: {n_math} formulas, {rendered} rendered by MathJax"
+        alts = page.evaluate("[...document.images].map(i => i.getAttribute('alt') || '')")
+        assert all(a.strip() for a in alts), f"{rel}: an image without alt text"
+    finally:
+        context.close()
+
+
+STATE = """(root) => {
+  const img = root.querySelector('img');
+  const data = JSON.parse(root.querySelector('script.gdx-data').textContent);
+  const ins = [...root.querySelectorAll('input[type=range]')];
+  let k = 0;
+  ins.forEach((el, i) => { k = k * data.shape[i] + Number(el.value); });
+  return {frame: Number(img.dataset.frame), expected: k, alt: img.alt, expectedAlt: data.alts[k],
+          src: img.getAttribute('src').slice(0, 200),
+          outputs: [...root.querySelectorAll('output')].map(o => o.textContent),
+          labels: ins.map((el, i) => data.labels[i][Number(el.value)]),
+          values: ins.map(el => Number(el.value)), maxes: ins.map(el => Number(el.max))};
+}"""
+
+
+@pytest.mark.parametrize("rel", [p for p in PAGES if p.startswith("chapters/")])
+def test_sliders_work_by_keyboard_and_mouse(browser, server, rel):
+    context, page, problems, _ = open_page(browser, server, rel)
+    try:
+        roots = page.query_selector_all("div.gdx")
+        assert roots, f"{rel}: no interactive figure"
+        for root in roots:
+            for i, rng in enumerate(root.query_selector_all("input[type=range]")):
+                before = root.evaluate(STATE)
+                # keyboard: focus and press an arrow key (towards the side with room)
+                key = "ArrowRight" if before["values"][i] < before["maxes"][i] else "ArrowLeft"
+                rng.focus()
+                page.keyboard.press(key)
+                after = root.evaluate(STATE)
+                assert after["values"][i] != before["values"][i], "arrow key did not move it"
+                assert after["frame"] == after["expected"], after
+                assert after["src"] != before["src"], "the figure did not change"
+                assert after["alt"] == after["expectedAlt"]
+                assert after["outputs"] == after["labels"]
+                # mouse: click near the far end of the track
+                box = rng.bounding_box()
+                x = box["x"] + (box["width"] * (0.05 if after["values"][i] else 0.95))
+                page.mouse.click(x, box["y"] + box["height"] / 2)
+                clicked = root.evaluate(STATE)
+                assert clicked["values"][i] != after["values"][i], "a click did not move it"
+                assert clicked["frame"] == clicked["expected"]
+                assert clicked["src"] != after["src"]
+        assert not problems, problems
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("rel", PAGES)
+def test_accessibility_audit(browser, server, rel, scheme):
+    if not AXE.exists():
+        pytest.fail(f"axe-core is not installed at {AXE}: scripts/test.sh installs it with npm")
+    context, page, _, _ = open_page(browser, server, rel, scheme=scheme)
+    try:
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document)")
+        bad = [
+            {"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [n["target"] for n in v["nodes"][:3]]}
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert not bad, f"{rel} ({scheme}): " + json.dumps(bad, indent=1)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("rel", PAGES)
+def test_screenshots(browser, server, artifacts, rel, viewport, scheme):
+    context, page, problems, _ = open_page(browser, server, rel, viewport=viewport, scheme=scheme)
+    try:
+        out = artifacts / "screenshots" / f"{rel.replace('/', '_')}-{viewport}-{scheme}.png"
+        page.screenshot(path=str(out), full_page=True)
+        assert out.stat().st_size > 10_000
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= VIEWPORTS[viewport]["width"] + 1, f"{rel} scrolls sideways at {viewport}"
+    finally:
+        context.close()
+
+
+def test_dark_mode_is_applied(browser, server):
+    context, page, _, _ = open_page(browser, server, PAGES[0], scheme="dark")
+    try:
+        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    finally:
+        context.close()
+
