@@ -12,6 +12,8 @@ Import it as ``import gdlib as gd``. The public API, by module:
 * :mod:`gdlib.widgets`: ``explore`` and ``slider``, figures driven by sliders that work
   live and in the static book;
 * :mod:`gdlib.notebook`: ``glue`` for numbers quoted in the prose;
+* :mod:`gdlib.exercises`: ``check`` (self-checking answers) and ``quiz`` (kernel-free
+  multiple choice);
 * per chapter: :mod:`gdlib.surfaces` (2), :mod:`gdlib.fields` (3), :mod:`gdlib.fitting` (4),
   :mod:`gdlib.schedules` (5), :mod:`gdlib.autodiff` (6), :mod:`gdlib.pitfalls` (7);
   the optimizers of Chapter 8 live in :mod:`gdlib.optimizers`.
@@ -21,6 +23,7 @@ from . import (
     autodiff,
     calculus,
     descent,
+    exercises,
     fields,
     fitting,
     functions,
@@ -55,6 +58,7 @@ __all__ = [
     "autodiff",
     "calculus",
     "descent",
+    "exercises",
     "fields",
     "fitting",
     "notebook",

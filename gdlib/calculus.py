@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_finite_array, check_callable
+from ._checks import as_finite_array, check_callable, positive_float
 
 __all__ = [
     "default_step",
@@ -49,10 +49,7 @@ def default_step(x: np.ndarray | float) -> np.ndarray:
 def _step(x: np.ndarray, h: float | None) -> np.ndarray | float:
     if h is None:
         return default_step(x)
-    h = float(h)
-    if not np.isfinite(h) or h <= 0:
-        raise ValueError(f"h must be a positive finite number, got {h!r}")
-    return h
+    return positive_float(h, "h")
 
 
 def derivative(f: Callable, x, h: float | None = None):
@@ -105,7 +102,7 @@ def partial(f: Callable, x, i: int, h: float | None = None) -> float:
     """
     check_callable(f, "f")
     xa = _vector_point(x)
-    if not isinstance(i, (int, np.integer)) or not 0 <= i < xa.size:
+    if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or not 0 <= i < xa.size:
         raise ValueError(f"i must be an integer coordinate index in [0, {xa.size}), got {i!r}")
     hh = float(_step(xa[i], h))
     e = np.zeros_like(xa)
@@ -164,12 +161,10 @@ def hessian(f: Callable, x, h: float | None = None) -> np.ndarray:
     n = xa.size
     # A larger step than for first derivatives: the error balance is eps**(1/4).
     hs = (
-        np.full(n, float(h))
+        np.full(n, _step(xa, h))
         if h is not None
         else (_EPS ** 0.25) * np.maximum(1.0, np.abs(xa))
     )
-    if h is not None:
-        _step(xa, h)
     H = np.empty((n, n))
     for i in range(n):
         for j in range(i, n):
@@ -265,6 +260,7 @@ def check_gradient(
     check_callable(f, "f")
     check_callable(grad, "grad")
     xa = as_finite_array(x, "x")
+    tol = positive_float(tol, "tol")
     if xa.ndim == 0:
         numeric = np.atleast_1d(derivative(f, xa, h))
         analytic = np.atleast_1d(np.asarray(grad(float(xa)), dtype=float))

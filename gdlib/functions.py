@@ -127,7 +127,7 @@ def _entries():
             "double_well", r"f(x) = x^4 - 3x^2 + x",
             lambda x: x**4 - 3 * x**2 + x, lambda x: 4 * x**3 - 6 * x + 1, 1,
             # roots of 4x^3 - 6x + 1 with f'' > 0 (computed, see tests)
-            minima=(-1.300839565, 1.131120280), maxima=(0.169719285,), xlim=(-2.2, 2.2),
+            minima=(-1.300839566, 1.130901123), maxima=(0.169938443,), xlim=(-2.2, 2.2),
             note="two minima of different depth: the left one is lower",
         ),
         TestFunction(
@@ -177,8 +177,8 @@ def _entries():
         TestFunction(
             "himmelblau", r"f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2",
             himmel_f, himmel_g, 2,
-            minima=((3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186),
-                    (3.584428, -1.848126)),
+            minima=((3.0, 2.0), (-2.805118, 3.131313), (-3.779310, -3.283186),
+                    (3.584428, -1.848127)),
             note="four minima, all with value 0",
         ),
         TestFunction(
