@@ -146,9 +146,10 @@ def gradient(f: Callable, x, h: float | None = None) -> np.ndarray:
 def hessian(f: Callable, x, h: float | None = None) -> np.ndarray:
     """Matrix of second partial derivatives by central differences.
 
-    Uses the four-point formula for every pair ``(i, j)``; the result is symmetrised
-    (mixed partials of a smooth function are equal), so its asymmetry before
-    symmetrising is not visible here: see :func:`partial` for each one separately.
+    Uses the four-point formula for every pair ``(i, j)``, which is symmetric in ``i``
+    and ``j`` by construction. So is nesting :func:`partial` in the two orders (it
+    evaluates the same four points), so neither can *test* the symmetry of mixed
+    partials: differentiate analytic first partials numerically for that.
 
     Examples
     --------

@@ -18,4 +18,4 @@ rm -rf "$env_dir"
   $(grep -E '^(pytest|nbval)==' requirements-test.txt)
 "$env_dir/bin/python" -c "import gdlib, ipywidgets; print('gdlib', gdlib.__version__, 'ipywidgets', ipywidgets.__version__)"
 "$env_dir/bin/python" -m pytest -q -p no:cacheprovider --nbval \
-  --nbval-sanitize-with nbval_sanitize.cfg chapters
+  --nbval-sanitize-with nbval_sanitize.cfg chapters appendices

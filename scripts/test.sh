@@ -25,7 +25,7 @@ stage setup     bash scripts/provision.sh
 stage lint      ruff check gdlib tests scripts chapters _ext
 stage unit      python -m pytest -q -p no:cacheprovider tests --ignore=tests/site -n 2 --doctest-modules gdlib
 stage nbval     python -m pytest -q -p no:cacheprovider --nbval --nbval-sanitize-with nbval_sanitize.cfg \
-                  chapters -n 2 --dist loadscope
+                  chapters appendices -n 2 --dist loadscope
 stage build     bash -c 'rm -rf _build && jupyter-book build --all -W --keep-going .'
 stage site      python -m pytest -q -p no:cacheprovider tests/site
 stage binder    bash scripts/binder_check.sh

@@ -147,3 +147,25 @@ def test_dark_mode_is_applied(browser, server):
     finally:
         context.close()
 
+
+
+@pytest.mark.parametrize("rel", [p for p in PAGES if p.startswith("chapters/")])
+def test_quizzes_work_without_a_kernel(browser, server, rel):
+    context, page, problems, _ = open_page(browser, server, rel)
+    try:
+        forms = page.query_selector_all("form.gdq")
+        assert forms, f"{rel}: no quiz"
+        for form in forms:
+            feedback = form.query_selector(".gdq-feedback")
+            form.query_selector(".gdq-check").click()
+            assert "Choose an answer" in feedback.inner_text()
+            verdicts = []
+            for radio in form.query_selector_all("input[type=radio]"):
+                radio.check()
+                form.query_selector(".gdq-check").click()
+                verdicts.append(feedback.inner_text())
+            assert verdicts.count("Correct.") == 1, verdicts
+            assert all(v in ("Correct.", "Not quite: try another answer.") for v in verdicts)
+        assert not problems, problems
+    finally:
+        context.close()

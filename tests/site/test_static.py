@@ -144,3 +144,15 @@ def test_page_weight_budget(site):
         print(f"  {rel:40s} {w / 1e6:6.2f} MB")
     over = {rel: w for rel, w in weights.items() if w > BUDGET}
     assert not over, f"pages over the {BUDGET / 1e6:.1f} MB budget: {over}"
+
+
+@pytest.mark.parametrize("rel", CHAPTERS)
+def test_chapter_has_learning_aids(site, rel):
+    """Every chapter: a kernel-free quiz, a link to the glossary, a citation."""
+    html = (site / f"{rel}.html").read_text(encoding="utf-8")
+    assert '<form class="gdq"' in html, f"{rel}: no multiple-choice self-check (gd.exercises.quiz)"
+    assert "glossary.html#term-" in html, f"{rel}: no glossary link ({{term}}`...`)"
+    assert re.search(r'href="[^"]*references\.html#id\d+"|class="reference internal" '
+                     r'href="[^"]*references\.html', html), f"{rel}: cites no reference"
+    n_ex = html.count('class="admonition exercise"') + html.count("exercise admonition")
+    assert n_ex >= 3, f"{rel}: {n_ex} exercises, expected at least 3"
