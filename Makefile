@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NB     ?= chapters/01_derivatives.ipynb
 
-.PHONY: help book test serve check-notebook outputs lint bench clean venv
+.PHONY: help book test serve check-notebook outputs lint bench linkcheck clean venv
 
 help:
 	@echo "make book            build the HTML book into _build/html (execution cached)"
@@ -16,6 +16,7 @@ help:
 	@echo "make check-notebook NB=chapters/01_derivatives.ipynb   strict nbval of one chapter"
 	@echo "make outputs [NB=...] re-execute notebook(s) in place to refresh committed outputs"
 	@echo "make bench           speed and size benchmarks, written to results/"
+	@echo "make linkcheck       check external links (needs internet; not part of make test)"
 	@echo "make clean           remove _build (keeps .venv)"
 
 venv: $(STAMP)
@@ -47,6 +48,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+
+linkcheck: $(STAMP)
+	$(BIN)/jupyter-book build --builder linkcheck .
 
 clean:
 	rm -rf _build

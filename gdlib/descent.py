@@ -207,6 +207,14 @@ def descend(
     -------
     Run
 
+    Notes
+    -----
+    Stopping rules are checked on blocks of iterates at once (for speed), so when a run
+    stops early ``grad`` (and ``f``) may already have been called at a few iterates past
+    the stopping point. The record is cut exactly where a step-by-step check would stop;
+    only a *stateful* gradient (e.g. one drawing random mini-batches) notices the extra
+    calls, in the state it is left in.
+
     Examples
     --------
     >>> run = descend(lambda x: 2 * x, 8.0, lr=0.1, steps=50, f=lambda x: x**2)
