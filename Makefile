@@ -44,7 +44,7 @@ outputs: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py $(if $(filter command line,$(origin NB)),$(NB),chapters/*.ipynb)
 
 lint: $(STAMP)
-	$(BIN)/ruff check gdlib tests scripts chapters
+	$(BIN)/ruff check gdlib tests scripts chapters appendices _ext
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

@@ -13,6 +13,10 @@ function downhillFixIcons() {
   document.querySelectorAll(".search-button-field[aria-label]").forEach(function (el) {
     el.removeAttribute("aria-label");  // its visible text ("Search Ctrl+K") names it
   });
+  // The bibliography's list has role="list" but its entries are not list items.
+  document.querySelectorAll(".citation-list[role=list]").forEach(function (el) {
+    el.removeAttribute("role");
+  });
   // The "Show code cell source" toggles: their visible text is the better name.
   document.querySelectorAll("details.hide > summary[aria-label]").forEach(function (el) {
     el.removeAttribute("aria-label");

@@ -35,8 +35,9 @@ class Feedback:
         return self.message
 
     def _repr_html_(self) -> str:
-        colour = "#009E73" if self.correct else "#D55E00"
-        return f'<p style="color:{colour};font-weight:600">{html.escape(self.message)}</p>'
+        # the text colour is the page's own (readable in light and dark); a mark says which
+        mark = "✓" if self.correct else "✗"
+        return f'<p class="gd-feedback"><strong>{mark} {html.escape(self.message)}</strong></p>'
 
 
 def check(answer, expected, *, rtol: float = 1e-6, atol: float = 1e-9,

@@ -22,12 +22,12 @@ stage() {
 export PYTHONHASHSEED=0 MPLBACKEND=Agg PYDEVD_DISABLE_FILE_VALIDATION=1
 
 stage setup     bash scripts/provision.sh
-stage lint      ruff check gdlib tests scripts chapters _ext
+stage lint      ruff check gdlib tests scripts chapters appendices _ext
 stage unit      python -m pytest -q -p no:cacheprovider tests --ignore=tests/site -n 2 --doctest-modules gdlib
 stage nbval     python -m pytest -q -p no:cacheprovider --nbval --nbval-sanitize-with nbval_sanitize.cfg \
                   chapters appendices -n 2 --dist loadscope
 stage build     bash -c 'rm -rf _build && jupyter-book build --all -W --keep-going .'
-stage site      python -m pytest -q -p no:cacheprovider tests/site
+stage site      python -m pytest -q -p no:cacheprovider tests/site -n 2
 stage binder    bash scripts/binder_check.sh
 
 echo

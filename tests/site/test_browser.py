@@ -43,18 +43,51 @@ def open_page(browser, server, rel, *, viewport="desktop", scheme="light"):
     return context, page, problems, foreign
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("rel", PAGES)
-def test_page_is_clean_offline_and_renders_math(browser, server, rel):
-    context, page, problems, foreign = open_page(browser, server, rel)
+def test_page_clean_offline_accessible(browser, server, artifacts, rel, scheme):
+    """Desktop width, light and dark: no errors, nothing fetched from another host, math
+    rendered, alt text on every image, no serious axe violation; saves a screenshot."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is not installed at {AXE}: scripts/test.sh installs it with npm")
+    context, page, problems, foreign = open_page(browser, server, rel, scheme=scheme)
     try:
         assert not foreign, f"{rel} tried to reach other hosts: {foreign}"
         assert not problems, f"{rel}: {problems}"
+        assert page.evaluate("document.documentElement.dataset.theme") == scheme
         n_math = page.evaluate("document.querySelectorAll('.math, span.math').length")
         if n_math:
             rendered = page.evaluate("document.querySelectorAll('mjx-container').length")
             assert rendered >= n_math, f"{rel}: {n_math} formulas, {rendered} rendered by MathJax"
         alts = page.evaluate("[...document.images].map(i => i.getAttribute('alt') || '')")
         assert all(a.strip() for a in alts), f"{rel}: an image without alt text"
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document)")
+        bad = [
+            {"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [n["target"] for n in v["nodes"][:3]]}
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert not bad, f"{rel} ({scheme}): " + json.dumps(bad, indent=1)
+        out = artifacts / "screenshots" / f"{rel.replace('/', '_')}-desktop-{scheme}.png"
+        page.screenshot(path=str(out), full_page=True)
+        assert out.stat().st_size > 10_000
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("rel", PAGES)
+def test_phone_width(browser, server, artifacts, rel):
+    """At a phone's width nothing scrolls sideways; saves a screenshot."""
+    context, page, problems, _ = open_page(browser, server, rel, viewport="phone")
+    try:
+        out = artifacts / "screenshots" / f"{rel.replace('/', '_')}-phone-light.png"
+        page.screenshot(path=str(out), full_page=True)
+        assert out.stat().st_size > 10_000
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= VIEWPORTS["phone"]["width"] + 1, f"{rel} scrolls sideways on a phone"
+        assert not problems, problems
     finally:
         context.close()
 
@@ -75,6 +108,7 @@ STATE = """(root) => {
 
 @pytest.mark.parametrize("rel", [p for p in PAGES if p.startswith("chapters/")])
 def test_sliders_work_by_keyboard_and_mouse(browser, server, rel):
+    """Every static slider: arrow keys and clicks move it, and the figure follows."""
     context, page, problems, _ = open_page(browser, server, rel)
     try:
         roots = page.query_selector_all("div.gdx")
@@ -101,49 +135,6 @@ def test_sliders_work_by_keyboard_and_mouse(browser, server, rel):
                 assert clicked["frame"] == clicked["expected"]
                 assert clicked["src"] != after["src"]
         assert not problems, problems
-    finally:
-        context.close()
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("rel", PAGES)
-def test_accessibility_audit(browser, server, rel, scheme):
-    if not AXE.exists():
-        pytest.fail(f"axe-core is not installed at {AXE}: scripts/test.sh installs it with npm")
-    context, page, _, _ = open_page(browser, server, rel, scheme=scheme)
-    try:
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => await axe.run(document)")
-        bad = [
-            {"id": v["id"], "impact": v["impact"], "help": v["help"],
-             "nodes": [n["target"] for n in v["nodes"][:3]]}
-            for v in result["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-        assert not bad, f"{rel} ({scheme}): " + json.dumps(bad, indent=1)
-    finally:
-        context.close()
-
-
-@pytest.mark.parametrize("viewport", list(VIEWPORTS))
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("rel", PAGES)
-def test_screenshots(browser, server, artifacts, rel, viewport, scheme):
-    context, page, problems, _ = open_page(browser, server, rel, viewport=viewport, scheme=scheme)
-    try:
-        out = artifacts / "screenshots" / f"{rel.replace('/', '_')}-{viewport}-{scheme}.png"
-        page.screenshot(path=str(out), full_page=True)
-        assert out.stat().st_size > 10_000
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= VIEWPORTS[viewport]["width"] + 1, f"{rel} scrolls sideways at {viewport}"
-    finally:
-        context.close()
-
-
-def test_dark_mode_is_applied(browser, server):
-    context, page, _, _ = open_page(browser, server, PAGES[0], scheme="dark")
-    try:
-        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
     finally:
         context.close()
 
