@@ -378,8 +378,10 @@ def sweep(
     point_ndim: int = 0,
     diverge_factor: float = 1e6,
     keep_path: bool = True,
+    momentum=None,
+    nesterov: bool = False,
 ) -> Sweep:
-    """Run many plain gradient descents at once, vectorised over starts and learning rates.
+    """Run many gradient descents at once, vectorised over starts and learning rates.
 
     ``x0`` and ``lr`` broadcast together into a batch of runs. ``grad`` is called once per
     step on the whole batch, so it must work on arrays (numpy expressions do).
@@ -403,6 +405,12 @@ def sweep(
         vectors.
     keep_path : bool
         Keep every iterate (memory ``(steps + 1) * x0.size`` floats).
+    momentum : float or array_like, optional
+        Heavy-ball momentum in PyTorch's form (``b <- momentum * b + g``, ``b = g`` at the
+        first step; ``x <- x - lr * b``), >= 0 and broadcastable to ``batch`` with ``lr``;
+        see :func:`gdlib.optimizers.momentum_sweep`. Default: plain descent.
+    nesterov : bool
+        With ``momentum``: PyTorch's Nesterov form, ``x <- x - lr * (g + momentum * b)``.
 
     Examples
     --------
@@ -422,12 +430,20 @@ def sweep(
     lra = as_finite_array(lr, "lr")
     if np.any(lra <= 0):
         raise ValueError(f"lr must be > 0 everywhere, got a minimum of {lra.min():g}")
+    mua = np.zeros(()) if momentum is None else as_finite_array(momentum, "momentum")
+    if np.any(mua < 0):
+        raise ValueError(f"momentum must be >= 0 everywhere, got a minimum of {mua.min():g}")
+    if nesterov and (momentum is None or np.any(mua == 0)):
+        raise ValueError("nesterov=True requires momentum > 0 everywhere")
     if x0a.ndim < point_ndim:
         raise ValueError(f"x0 has {x0a.ndim} axes, fewer than point_ndim = {point_ndim}")
     point_shape = x0a.shape[x0a.ndim - point_ndim :]
-    batch = np.broadcast_shapes(x0a.shape[: x0a.ndim - point_ndim], lra.shape)
+    batch = np.broadcast_shapes(x0a.shape[: x0a.ndim - point_ndim], lra.shape, mua.shape)
+    tail = (1,) * point_ndim
     x = np.broadcast_to(x0a, batch + point_shape).astype(float)
-    lrb = np.broadcast_to(lra, batch).reshape(batch + (1,) * point_ndim)
+    lrb = np.broadcast_to(lra, batch).reshape(batch + tail)
+    mub = np.broadcast_to(mua, batch).reshape(batch + tail)
+    buf = np.zeros_like(x)  # b = mu * 0 + g at the first step: the same as b = g
     axes = tuple(range(len(batch), len(batch) + point_ndim))
 
     def norm(a):
@@ -456,8 +472,13 @@ def sweep(
                 converged_at[newly] = k
             if k == steps:
                 break
-            mask = alive.reshape(batch + (1,) * point_ndim)
-            x_new = np.where(mask, x - lrb * g, x)
+            mask = alive.reshape(batch + tail)
+            if momentum is None:
+                step = g
+            else:
+                buf = np.where(mask, mub * buf + g, buf)
+                step = g + mub * buf if nesterov else buf
+            x_new = np.where(mask, x - lrb * step, x)
             dist = norm(x_new)
             run_away = alive & (~np.isfinite(dist) | (dist > limit))
             diverged_at[run_away] = k + 1

@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._checks import as_finite_array, check_callable, nonneg_int, positive_float
+from ._checks import as_finite_array, positive_float
 
 if TYPE_CHECKING:  # descent imports this module, so only for the annotations
     from .descent import Sweep
@@ -734,7 +734,8 @@ def momentum_sweep(
     point_ndim : int
         How many trailing axes of ``x0`` make one point (1 for points in the plane).
     diverge_factor : float
-        A run has diverged once ``|x - x0| > diverge_factor * (1 + |x0|)``.
+        A run has diverged once ``|x| > diverge_factor * (1 + |x0|)`` (as in
+        :func:`gdlib.sweep`, which does the work).
     keep_path : bool
         Keep every iterate in ``xs`` (``nan`` after a run diverged).
 
@@ -751,70 +752,11 @@ def momentum_sweep(
     >>> s.status.tolist()
     ['diverged', 'converged']
     """
-    from .descent import Sweep  # here, not at the top: descent imports this module
+    from .descent import sweep  # here, not at the top: descent imports this module
 
-    check_callable(grad, "grad")
-    steps = nonneg_int(steps, "steps")
-    point_ndim = nonneg_int(point_ndim, "point_ndim")
     nesterov = _flag(nesterov, "nesterov")
-    if tol is not None:
-        tol = positive_float(tol, "tol")
-    diverge_factor = positive_float(diverge_factor, "diverge_factor")
-    x0a = as_finite_array(x0, "x0")
-    lra = as_finite_array(lr, "lr")
-    mua = as_finite_array(momentum, "momentum")
-    if np.any(lra <= 0):
-        raise ValueError(f"lr must be > 0 everywhere, got a minimum of {lra.min():g}")
-    if np.any(mua < 0):
-        raise ValueError(f"momentum must be >= 0 everywhere, got a minimum of {mua.min():g}")
-    if nesterov and np.any(mua == 0):
-        raise ValueError("nesterov=True requires momentum > 0 everywhere")
-    if x0a.ndim < point_ndim:
-        raise ValueError(f"x0 has {x0a.ndim} axes, fewer than point_ndim = {point_ndim}")
-    point_shape = x0a.shape[x0a.ndim - point_ndim :]
-    batch = np.broadcast_shapes(x0a.shape[: x0a.ndim - point_ndim], lra.shape, mua.shape)
-    tail = (1,) * point_ndim
-    x = np.broadcast_to(x0a, batch + point_shape).astype(float)
-    lrb = np.broadcast_to(lra, batch).reshape(batch + tail)
-    mub = np.broadcast_to(mua, batch).reshape(batch + tail)
-    axes = tuple(range(len(batch), len(batch) + point_ndim))
-
-    def norm(a):
-        return np.sqrt(np.sum(a * a, axis=axes)) if axes else np.abs(a)
-
-    limit = diverge_factor * (1.0 + norm(x))
-    x_start = x.copy()
-    buf = np.zeros_like(x)  # b = mu * 0 + g at the first step: the same as b = g
-    converged_at = np.full(batch, -1, dtype=int)
-    diverged_at = np.full(batch, -1, dtype=int)
-    alive = np.ones(batch, dtype=bool)
-    path = np.empty((steps + 1,) + x.shape) if keep_path else None
-    if keep_path:
-        path[0] = x
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for k in range(steps + 1):
-            g = np.asarray(grad(x), dtype=float)
-            if g.shape != x.shape:
-                raise ValueError(f"grad returned an array of shape {g.shape}, expected {x.shape}")
-            gn = norm(g)
-            bad = alive & ~np.isfinite(gn)
-            diverged_at[bad] = k
-            alive &= ~bad
-            if tol is not None:
-                newly = alive & (converged_at < 0) & (gn < tol)
-                converged_at[newly] = k
-            if k == steps:
-                break
-            mask = alive.reshape(batch + tail)
-            buf = np.where(mask, mub * buf + g, buf)
-            d = g + mub * buf if nesterov else buf
-            x_new = np.where(mask, x - lrb * d, x)
-            dist = norm(x_new - x_start)
-            run_away = alive & (~np.isfinite(dist) | (dist > limit))
-            diverged_at[run_away] = k + 1
-            alive &= ~run_away
-            x = np.where(run_away.reshape(mask.shape), x, x_new)
-            if keep_path:
-                path[k + 1] = np.where(alive.reshape(mask.shape), x, np.nan)
-    converged_at[diverged_at >= 0] = -1
-    return Sweep(xs=path, x=x, converged_at=converged_at, diverged_at=diverged_at, steps=steps)
+    return sweep(
+        grad, x0, lr=lr, steps=steps, tol=tol, point_ndim=point_ndim,
+        diverge_factor=diverge_factor, keep_path=keep_path,
+        momentum=momentum, nesterov=nesterov,
+    )
