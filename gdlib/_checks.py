@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["check_callable", "as_finite_array", "positive_float", "nonneg_int"]
+__all__ = ["check_callable", "as_finite_array", "finite_float", "positive_float", "nonneg_int"]
 
 
 def check_callable(obj, name: str) -> None:
@@ -30,6 +30,16 @@ def as_finite_array(x, name: str) -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite, got {x!r}")
     return arr
+
+
+def finite_float(value, name: str) -> float:
+    """``value`` as a finite float: ``TypeError`` if not a real number, else ``ValueError``."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating)):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    v = float(value)
+    if not np.isfinite(v):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return v
 
 
 def positive_float(value, name: str) -> float:

@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from ._checks import as_finite_array, check_callable, nonneg_int
+from ._checks import as_finite_array, check_callable, finite_float, nonneg_int
 from .descent import Run, descend
 from .functions import TestFunction
 from .plotting import PALETTE, figure, plot_curve
@@ -86,13 +86,6 @@ def _kind(kind: str) -> str:
     return kind
 
 
-def _real(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating)):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    v = float(value)
-    if not np.isfinite(v):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return v
 
 
 # --------------------------------------------------------------------------- data
@@ -138,12 +131,12 @@ def make_line_data(
     n = nonneg_int(n, "n")
     if n < 2:
         raise ValueError(f"n must be at least 2 (a line needs two points), got {n}")
-    slope = _real(slope, "slope")
-    intercept = _real(intercept, "intercept")
-    noise = _real(noise, "noise")
+    slope = finite_float(slope, "slope")
+    intercept = finite_float(intercept, "intercept")
+    noise = finite_float(noise, "noise")
     if noise < 0:
         raise ValueError(f"noise must be >= 0 (a standard deviation), got {noise!r}")
-    lo, hi = (_real(v, "xlim") for v in xlim)
+    lo, hi = (finite_float(v, "xlim") for v in xlim)
     if not lo < hi:
         raise ValueError(f"xlim must be an interval (lo, hi) with lo < hi, got {xlim!r}")
     rng = _rng(seed)
@@ -239,7 +232,7 @@ def intercept_sse(b, x, y, slope: float):
     405.0
     """
     x, y = _data(x, y)
-    slope = _real(slope, "slope")
+    slope = finite_float(slope, "slope")
     bb = np.asarray(b, dtype=float)[..., None]
     r = y - slope * x - bb
     return np.sum(r * r, axis=-1)
@@ -255,7 +248,7 @@ def intercept_sse_grad(b, x, y, slope: float):
     90.0
     """
     x, y = _data(x, y)
-    slope = _real(slope, "slope")
+    slope = finite_float(slope, "slope")
     bb = np.asarray(b, dtype=float)[..., None]
     return -2 * np.sum(y - slope * x - bb, axis=-1)
 
@@ -340,7 +333,7 @@ def intercept_loss(x, y, slope: float) -> TestFunction:
     ((1.0,), 90.0)
     """
     x, y = _data(x, y)
-    slope = _real(slope, "slope")
+    slope = finite_float(slope, "slope")
     best = float(np.mean(y - slope * x))
     return TestFunction(
         "intercept_sse", rf"L(b) = \sum_i (y_i - {slope:g} x_i - b)^2",
@@ -639,11 +632,11 @@ def epoch_grid(
             f"nrows * ncols = {nrows * ncols} panels from step {first} need {last} steps, "
             f"but the run took {run.steps}"
         )
-    lo, hi = (_real(v, "xlim") for v in xlim)
+    lo, hi = (finite_float(v, "xlim") for v in xlim)
     if not lo < hi:
         raise ValueError(f"xlim must be an interval (lo, hi) with lo < hi, got {xlim!r}")
     if minimum is not None:
-        minimum = _real(minimum, "minimum")
+        minimum = finite_float(minimum, "minimum")
     if figsize is None:
         figsize = (2.2 * ncols, 1.8 * nrows)
     fig, axes = figure(nrows, ncols, figsize=figsize, sharex=True, sharey=True, squeeze=False)

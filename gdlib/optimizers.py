@@ -38,14 +38,13 @@ a quadratic) and :func:`momentum_sweep` (many momentum runs at once, vectorised)
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._checks import as_finite_array, positive_float
+from ._checks import as_finite_array, finite_float, positive_float
 
 if TYPE_CHECKING:  # descent imports this module, so only for the annotations
     from .descent import Sweep
@@ -88,17 +87,10 @@ def _check_lr(lr) -> float | Callable[[int], float]:
     return positive_float(lr, "lr")
 
 
-def _real(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating)):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    v = float(value)
-    if not np.isfinite(v):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return v
 
 
 def _nonneg(value, name: str) -> float:
-    v = _real(value, name)
+    v = finite_float(value, name)
     if v < 0:
         raise ValueError(f"{name} must be >= 0, got {value!r}")
     return v
@@ -106,7 +98,7 @@ def _nonneg(value, name: str) -> float:
 
 def _unit(value, name: str, *, closed: bool = False) -> float:
     """A float in [0, 1) (or [0, 1] when ``closed``), else an error naming it."""
-    v = _real(value, name)
+    v = finite_float(value, name)
     if v < 0 or v > 1 or (v == 1 and not closed):
         interval = "[0, 1]" if closed else "[0, 1)"
         raise ValueError(f"{name} must lie in {interval}, got {value!r}")
