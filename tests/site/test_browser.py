@@ -43,6 +43,16 @@ def open_page(browser, server, rel, *, viewport="desktop", scheme="light"):
     return context, page, problems, foreign
 
 
+def screenshot(page, artifacts, stem):
+    """A full-page screenshot: JPEG (twice as fast as PNG), or PNG for pages taller than
+    JPEG's 65,535-pixel limit (the API reference)."""
+    tall = page.evaluate("document.documentElement.scrollHeight") >= 65_000
+    out = artifacts / "screenshots" / f"{stem}.{'png' if tall else 'jpg'}"
+    options = {} if tall else {"type": "jpeg", "quality": 85}
+    page.screenshot(path=str(out), full_page=True, **options)
+    return out
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("rel", PAGES)
 def test_page_clean_offline_accessible(browser, server, artifacts, rel, scheme):
@@ -62,7 +72,8 @@ def test_page_clean_offline_accessible(browser, server, artifacts, rel, scheme):
         alts = page.evaluate("[...document.images].map(i => i.getAttribute('alt') || '')")
         assert all(a.strip() for a in alts), f"{rel}: an image without alt text"
         page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => await axe.run(document)")
+        # Only violations are read, so axe need not collect passes (3x faster on long pages).
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         bad = [
             {"id": v["id"], "impact": v["impact"], "help": v["help"],
              "nodes": [n["target"] for n in v["nodes"][:3]]}
@@ -70,8 +81,7 @@ def test_page_clean_offline_accessible(browser, server, artifacts, rel, scheme):
             if v["impact"] in ("serious", "critical")
         ]
         assert not bad, f"{rel} ({scheme}): " + json.dumps(bad, indent=1)
-        out = artifacts / "screenshots" / f"{rel.replace('/', '_')}-desktop-{scheme}.png"
-        page.screenshot(path=str(out), full_page=True)
+        out = screenshot(page, artifacts, f"{rel.replace('/', '_')}-desktop-{scheme}")
         assert out.stat().st_size > 10_000
     finally:
         context.close()
@@ -82,8 +92,7 @@ def test_phone_width(browser, server, artifacts, rel):
     """At a phone's width nothing scrolls sideways; saves a screenshot."""
     context, page, problems, _ = open_page(browser, server, rel, viewport="phone")
     try:
-        out = artifacts / "screenshots" / f"{rel.replace('/', '_')}-phone-light.png"
-        page.screenshot(path=str(out), full_page=True)
+        out = screenshot(page, artifacts, f"{rel.replace('/', '_')}-phone-light")
         assert out.stat().st_size > 10_000
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= VIEWPORTS["phone"]["width"] + 1, f"{rel} scrolls sideways on a phone"
