@@ -158,13 +158,14 @@ class Explorer:
                 )
             changed = update(**self.values_at(indices[0]))
             blit = changed is not None
-            canvas.draw()  # runs the layout engine once, from the first frame
+            if blit:
+                for a in changed:
+                    a.set_animated(True)  # drawn per frame, so not part of the background
+            # One full draw runs the layout engine (from the first frame) and, with the
+            # changing artists marked animated, leaves exactly the static background.
+            canvas.draw()
             fig.set_layout_engine("none")
             if blit:
-                changed = list(changed)
-                for a in changed:
-                    a.set_animated(True)
-                canvas.draw()
                 background = canvas.copy_from_bbox(fig.bbox)
             for index in indices:
                 values = self.values_at(index)
