@@ -12,7 +12,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["glue", "plain"]
+__all__ = ["glue", "plain", "versions"]
 
 
 def plain(value):
@@ -30,6 +30,24 @@ def plain(value):
     if isinstance(value, (numbers.Real, np.floating)):
         return float(value)
     return value
+
+
+def versions() -> str:
+    """The versions a chapter's numbers were computed with, as one line.
+
+    Each chapter prints it after its imports: a reader comparing their own run with the book
+    knows what the book used, and nbval fails if a dependency changes under a notebook.
+
+    Examples
+    --------
+    >>> versions()  # doctest: +ELLIPSIS
+    'gdlib 0.1.0 · numpy ... · matplotlib ...'
+    """
+    import matplotlib
+
+    from . import __version__
+
+    return f"gdlib {__version__} · numpy {np.__version__} · matplotlib {matplotlib.__version__}"
 
 
 def glue(name: str, value, *, display: bool = False) -> None:

@@ -28,7 +28,9 @@ def install_cell_source(url: str, branch: str) -> str:
         f"{MARKER}\n"
         "import importlib.util\n\n"
         'if importlib.util.find_spec("gdlib") is None:\n'
-        f'    %pip install --quiet "gdlib @ git+{url.rstrip("/")}@{branch}"'
+        f'    %pip install --quiet "gdlib @ git+{url.rstrip("/")}@{branch}"\n'
+        "else:\n"
+        '    print("gdlib is installed")'
     )
 
 
