@@ -6,7 +6,15 @@ import numbers
 
 import numpy as np
 
-__all__ = ["check_callable", "as_finite_array", "finite_float", "positive_float", "nonneg_int"]
+__all__ = [
+    "check_callable",
+    "as_finite_array",
+    "finite_float",
+    "positive_float",
+    "nonneg_int",
+    "positive_int",
+    "real_float",
+]
 
 
 def check_callable(obj, name: str) -> None:
@@ -32,11 +40,16 @@ def as_finite_array(x, name: str) -> np.ndarray:
     return arr
 
 
-def finite_float(value, name: str) -> float:
-    """``value`` as a finite float: ``TypeError`` if not a real number, else ``ValueError``."""
+def real_float(value, name: str) -> float:
+    """``value`` as a float, or a ``TypeError`` naming it if it is not a real number."""
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating)):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    v = float(value)
+    return float(value)
+
+
+def finite_float(value, name: str) -> float:
+    """``value`` as a finite float: ``TypeError`` if not a real number, else ``ValueError``."""
+    v = real_float(value, name)
     if not np.isfinite(v):
         raise ValueError(f"{name} must be finite, got {value!r}")
     return v
@@ -44,9 +57,7 @@ def finite_float(value, name: str) -> float:
 
 def positive_float(value, name: str) -> float:
     """``value`` as a float that is finite and > 0, else a ``ValueError`` naming it."""
-    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating)):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    v = float(value)
+    v = real_float(value, name)
     if not np.isfinite(v) or v <= 0:
         raise ValueError(f"{name} must be a positive finite number, got {value!r}")
     return v
@@ -59,3 +70,11 @@ def nonneg_int(value, name: str) -> int:
     if value < 0:
         raise ValueError(f"{name} must be >= 0, got {value!r}")
     return int(value)
+
+
+def positive_int(value, name: str) -> int:
+    """``value`` as an int >= 1, else an error naming it."""
+    v = nonneg_int(value, name)
+    if v == 0:
+        raise ValueError(f"{name} must be >= 1, got {value!r}")
+    return v

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_finite_array, check_callable, nonneg_int, positive_float
+from ._checks import as_finite_array, check_callable, positive_float, positive_int
 from .descent import sweep
 from .functions import TestFunction
 from .optimizers import GD, Optimizer
@@ -286,7 +286,7 @@ def init_std(init: str | float, width: int) -> float:
     >>> init_std("xavier", 25), round(init_std("he", 50), 6), init_std(3.0, 9)
     (0.2, 0.2, 1.0)
     """
-    width = _positive_int(width, "width")
+    width = positive_int(width, "width")
     if isinstance(init, str):
         key = init.lower()
         if key not in INITS:
@@ -295,13 +295,6 @@ def init_std(init: str | float, width: int) -> float:
     else:
         scale = positive_float(init, "init")
     return float(scale / np.sqrt(width))
-
-
-def _positive_int(value, name: str) -> int:
-    v = nonneg_int(value, name)
-    if v < 1:
-        raise ValueError(f"{name} must be >= 1, got {value!r}")
-    return v
 
 
 def _activation(name: str):
@@ -453,9 +446,9 @@ def layer_gradient_norms(
     >>> bool(n[0] < 1e-6 * n[-1])   # the first layers get almost nothing
     True
     """
-    depth = _positive_int(depth, "depth")
-    width = _positive_int(width, "width")
-    batch = _positive_int(batch, "batch")
+    depth = positive_int(depth, "depth")
+    width = positive_int(width, "width")
+    batch = positive_int(batch, "batch")
     _activation(activation)
     std = init_std(init, width)
     if wrt not in ("weights", "inputs"):

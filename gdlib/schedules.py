@@ -30,12 +30,11 @@ learning rate, with the thresholds ``1/L`` and ``2/L`` marked.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 
 import numpy as np
 
-from ._checks import check_callable, nonneg_int, positive_float
+from ._checks import check_callable, nonneg_int, positive_float, positive_int, real_float
 from .optimizers import Optimizer
 from .plotting import PALETTE
 
@@ -55,13 +54,6 @@ __all__ = [
 # --------------------------------------------------------------------------- checks
 
 
-def _positive_int(value, name: str) -> int:
-    v = nonneg_int(value, name)
-    if v == 0:
-        raise ValueError(f"{name} must be >= 1, got {value!r}")
-    return v
-
-
 def _in_unit_interval(value, name: str, *, closed_right: bool) -> float:
     v = positive_float(value, name)
     if v > 1 or (v == 1 and not closed_right):
@@ -71,9 +63,7 @@ def _in_unit_interval(value, name: str, *, closed_right: bool) -> float:
 
 
 def _lr_min(value, lr0: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating)):
-        raise TypeError(f"lr_min must be a real number, got {type(value).__name__}")
-    v = float(value)
+    v = real_float(value, "lr_min")
     if not np.isfinite(v) or v < 0 or v > lr0:
         raise ValueError(f"lr_min must be in [0, lr0] = [0, {lr0:g}], got {value!r}")
     return v
@@ -145,7 +135,7 @@ class _StepDecay(Schedule):
     def __init__(self, lr0: float, drop: float, every: int):
         self.lr0 = positive_float(lr0, "lr0")
         self.drop = _in_unit_interval(drop, "drop", closed_right=True)
-        self.every = _positive_int(every, "every")
+        self.every = positive_int(every, "every")
 
     def _rate(self, k):
         return self.lr0 * self.drop ** np.floor(k / self.every)
@@ -177,7 +167,7 @@ class _Cosine(Schedule):
 
     def __init__(self, lr0: float, total: int, lr_min: float = 0.0):
         self.lr0 = positive_float(lr0, "lr0")
-        self.total = _positive_int(total, "total")
+        self.total = positive_int(total, "total")
         self.lr_min = _lr_min(lr_min, self.lr0)
 
     def _rate(self, k):
@@ -195,7 +185,7 @@ class _WarmupCosine(Schedule):
 
     def __init__(self, lr0: float, warmup: int, total: int, lr_min: float = 0.0):
         self.lr0 = positive_float(lr0, "lr0")
-        total = _positive_int(total, "total")
+        total = positive_int(total, "total")
         self.warmup = nonneg_int(warmup, "warmup")
         if self.warmup >= total:
             raise ValueError(
@@ -352,7 +342,7 @@ class Backtracking(Optimizer):
         self.lr0 = positive_float(lr0, "lr0")
         self.beta = _in_unit_interval(beta, "beta", closed_right=False)
         self.c = _in_unit_interval(c, "c", closed_right=False)
-        self.max_backtracks = _positive_int(max_backtracks, "max_backtracks")
+        self.max_backtracks = positive_int(max_backtracks, "max_backtracks")
         self.reset(None)
 
     def reset(self, x0) -> None:
