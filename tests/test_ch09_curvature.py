@@ -340,6 +340,7 @@ def test_step_seconds_gives_positive_times():
     t = curv.step_seconds(16, memory=3, repeats=1)
     assert set(t) == {"newton", "lbfgs", "gd"}
     assert all(np.isfinite(v) and v > 0 for v in t.values())
+    assert set(curv.step_seconds(10_000, repeats=1, methods=["gd"])) == {"gd"}
 
 
 def test_run_record_is_consistent():
@@ -386,6 +387,7 @@ BAD = [
     (curv.memory_floats, ("sgd", 10), {}, ValueError, "method"),
     (curv.memory_floats, ("gd", 0), {}, ValueError, "n"),
     (curv.newton_many, (_g, _h, [1.0, 2.0]), {}, ValueError, "x0s"),
+    (curv.step_seconds, (10,), {"methods": ["adam"]}, ValueError, "methods"),
 ]
 
 

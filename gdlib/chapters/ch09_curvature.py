@@ -919,29 +919,36 @@ def memory_floats(method: str, n: int, memory: int = 10) -> int:
     return 2 * n + _FLOATS[method](n, memory)
 
 
-def step_seconds(n: int, *, memory: int = 10, repeats: int = 3,
-                 seed: int = 0) -> dict[str, float]:
+def step_seconds(n: int, *, memory: int = 10, repeats: int = 3, seed: int = 0,
+                 methods: Sequence[str] = ("newton", "lbfgs", "gd")) -> dict[str, float]:
     """Wall-clock seconds of one step's own arithmetic in dimension ``n`` (best of
     ``repeats``), given the gradient: Newton's linear solve with a dense ``n x n``
     Hessian (building that Hessian is *not* included), L-BFGS's two-loop recursion with
-    ``memory`` pairs, and gradient descent's ``x - lr g``. Timings vary from run to run
-    and machine to machine: plot them, never quote their digits.
+    ``memory`` pairs, and gradient descent's ``x - lr g``; only those in ``methods``
+    (leave Newton out for a large ``n``: its matrix has ``n^2`` entries). Timings vary
+    from run to run and machine to machine: plot them, never quote their digits.
     """
     n = positive_int(n, "n")
     memory = positive_int(memory, "memory")
     repeats = positive_int(repeats, "repeats")
+    known = ("newton", "lbfgs", "gd")
+    methods = tuple(methods)
+    if not methods or any(m not in known for m in methods):
+        raise ValueError(f"methods must be some of {', '.join(known)}, got {methods!r}")
     rng = np.random.default_rng(seed)
-    Q = rng.standard_normal((n, n))
-    Hm = Q + Q.T + 2.0 * n * np.eye(n)          # diagonally dominant: positive definite
     g = rng.standard_normal(n)
-    x = rng.standard_normal(n)
-    S = rng.standard_normal((memory, n))
-    Y = S + 0.1 * rng.standard_normal((memory, n))
-    work = {
-        "newton": lambda: np.linalg.solve(Hm, g),
-        "lbfgs": lambda: two_loop(g, S, Y),
-        "gd": lambda: x - 0.1 * g,
-    }
+    work = {}
+    if "newton" in methods:
+        Q = rng.standard_normal((n, n))
+        Hm = Q + Q.T + 2.0 * n * np.eye(n)      # diagonally dominant: positive definite
+        work["newton"] = lambda: np.linalg.solve(Hm, g)
+    if "lbfgs" in methods:
+        S = rng.standard_normal((memory, n))
+        Y = S + 0.1 * rng.standard_normal((memory, n))
+        work["lbfgs"] = lambda: two_loop(g, S, Y)
+    if "gd" in methods:
+        x = rng.standard_normal(n)
+        work["gd"] = lambda: x - 0.1 * g
     out = {}
     for name, fn in work.items():
         best = np.inf
