@@ -32,21 +32,27 @@ SOLUTION_OPEN = re.compile(r"^(?P<fence>:{3,})\{solution\}")
 KEYS_TAG = "answer-keys"
 
 
-def strip_solution_blocks(markdown: str) -> str:
-    """``markdown`` without its ``:::{solution}`` blocks (nested fences handled)."""
-    out, lines, i = [], markdown.splitlines(keepends=True), 0
+def split_solutions(markdown: str) -> tuple[str, list[str]]:
+    """``markdown`` without its ``:::{solution}`` blocks, and the blocks themselves."""
+    out, blocks, lines, i = [], [], markdown.splitlines(keepends=True), 0
     while i < len(lines):
         m = SOLUTION_OPEN.match(lines[i].lstrip())
         if not m:
             out.append(lines[i])
             i += 1
             continue
-        fence = m["fence"]
+        fence, start = m["fence"], i
         i += 1
         while i < len(lines) and lines[i].strip() != fence:
             i += 1
         i += 1  # the closing fence
-    text = "".join(out)
+        blocks.append("".join(lines[start:i]))
+    return "".join(out), blocks
+
+
+def strip_solution_blocks(markdown: str) -> str:
+    """``markdown`` without its ``:::{solution}`` blocks (nested fences handled)."""
+    text, _ = split_solutions(markdown)
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + ("\n" if text.strip() else "")
 
 
