@@ -217,6 +217,12 @@ def _md_hits(pattern: str):
     return lambda nb: rx.findall(nb["md"])
 
 
+# L used as a function or differentiated: L(, L =, L_, \partial L, dL (a lone $L$ that names
+# the convention is fine)
+LOSS_L = r"(?<![A-Za-z\\])L\s*(?:\(|=|_)|(?:\\partial|(?<![A-Za-z\\])d)\s*L(?![A-Za-z])"
+
+LOSS_L_WHAT = r"the loss written $L$ ($L(w)$, $L =$, $\partial L$, $dL$): $L$ is the largest curvature"
+
 OTHERS = lambda keep: [c for c in range(1, 9) if c != keep]  # noqa: E731
 
 # id: (chapters, what must not appear, detector, (a clashing sample, a clean sample))
@@ -230,12 +236,11 @@ RULES = {
         _code_hits(r"(?<![A-Za-z0-9_])mu(?![A-Za-z0-9_])"),
         ("for mu in (0.5, 0.9):", "mu_, L_ = 1.0, 25.0")),
     "loss-not-L-ch6": (
-        [6], "the loss written $L$ ($L$ is the largest curvature)",
-        _math_hits(r"(?<![A-Za-z\\])L(?![A-Za-z])"),
-        (r"$\partial L / \partial p$", r"$\ell = -\log p$")),
+        [6], LOSS_L_WHAT, _math_hits(LOSS_L),
+        (r"$\partial L / \partial p$", r"$\ell = -\log p$; $L$ is a curvature")),
     "loss-not-L-ch4": (
-        [4], "the loss written $L$ ($L$ is the largest curvature)",
-        _math_hits(r"(?<![A-Za-z\\])L(?![A-Za-z])"), (r"$L(b) = 5(b - 1)^2$", r"$\ell(b)$")),
+        [4], LOSS_L_WHAT, _math_hits(LOSS_L),
+        (r"$L(b) = 5(b - 1)^2$", r"$\ell(b)$, and $L$ is reserved")),
     "weight-decay-omega": (
         [8], r"the weight decay written $\lambda$ ($\eta\lambda$, $1 + \lambda$, "
         r"$\tfrac{\lambda}{2}$)",
