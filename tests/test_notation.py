@@ -221,7 +221,7 @@ def _md_hits(pattern: str):
 # the convention is fine)
 LOSS_L = r"(?<![A-Za-z\\])L\s*(?:\(|=|_)|(?:\\partial|(?<![A-Za-z\\])d)\s*L(?![A-Za-z])"
 
-LOSS_L_WHAT = r"the loss written $L$ ($L(w)$, $L =$, $\partial L$, $dL$): $L$ is the largest curvature"
+LOSS_L_WHAT = r"the loss written $L$ ($L(w)$, $L =$, $\partial L$, $dL$): $L$ is a curvature"
 
 OTHERS = lambda keep: [c for c in range(1, 9) if c != keep]  # noqa: E731
 
