@@ -62,9 +62,9 @@
 
     // ---------------------------------------------------------- layout
     const mapCanvas = h("canvas", {
-      class: "pg-map", tabindex: "0", role: "img", "aria-describedby": uid + "-maphelp",
+      class: "pg-map", id: uid + "-map", tabindex: "0", role: "img", "aria-describedby": uid + "-maphelp",
     });
-    const lossCanvas = h("canvas", { class: "pg-loss", role: "img" });
+    const lossCanvas = h("canvas", { class: "pg-loss", id: uid + "-loss", role: "img" });
     const mapHelp = h("p", {
       class: "pg-help", id: uid + "-maphelp",
       text: "Click or tap the map to start the runs there. With the keyboard: focus the map, " +
@@ -283,9 +283,11 @@
 
     // ---------------------------------------------------------- the map: geometry
     const PAD = { l: 46, r: 10, t: 10, b: 34 };
-    function geom(canvas) {
+    const LPAD = { l: 46, r: 10, t: 20, b: 22 }; // the loss plot: its label on top
+    function geom(canvas, pad) {
+      pad = pad || PAD;
       const w = canvas.clientWidth, hgt = canvas.clientHeight;
-      return { w, h: hgt, pw: w - PAD.l - PAD.r, ph: hgt - PAD.t - PAD.b };
+      return { w, h: hgt, pw: w - pad.l - pad.r, ph: hgt - pad.t - pad.b };
     }
     function toPx(g, fn, x, y) {
       const [xa, xb] = fn.xlim, [ya, yb] = fn.ylim;
@@ -317,7 +319,7 @@
       const v = (n, d) => (cs.getPropertyValue(n).trim() || d);
       return isDark()
         ? { fg: v("--pg-fg", "#e6e6e6"), muted: "#9aa3ad", line: "rgba(255,255,255,0.28)",
-          lo: [20, 28, 44], hi: [92, 110, 128], axis: "#c8ccd2" }
+          lo: [16, 22, 34], hi: [62, 78, 96], axis: "#c8ccd2" }
         : { fg: v("--pg-fg", "#1f1f1f"), muted: "#5a5a5a", line: "rgba(0,0,0,0.22)",
           lo: [214, 232, 247], hi: [255, 249, 234], axis: "#333" };
     }
@@ -513,7 +515,7 @@
 
     function drawLoss() {
       const ctx = fitCanvas(lossCanvas, 0.36, 240);
-      const g = geom(lossCanvas), c = themeColors(), pal = palette();
+      const g = geom(lossCanvas, LPAD), c = themeColors(), pal = palette();
       ctx.clearRect(0, 0, g.w, g.h);
       const sc = lossScale();
       const tr = (v) => (sc.log ? Math.log10(Math.max(v - sc.shift, 1e-300)) : v);
@@ -526,22 +528,22 @@
       if (!(lo <= hi)) { lo = 0; hi = 1; }
       if (sc.log) { lo = Math.max(Math.floor(lo), Math.ceil(hi) - 24); hi = Math.ceil(hi); if (hi === lo) hi = lo + 1; }
       else if (hi === lo) { hi = lo + 1; }
-      const X = (s) => PAD.l + (kMax ? s / kMax : 0) * g.pw;
-      const Y = (t) => PAD.t + (1 - (Math.max(lo, Math.min(hi, t)) - lo) / (hi - lo)) * g.ph;
-      ctx.strokeStyle = c.axis; ctx.lineWidth = 1; ctx.strokeRect(PAD.l, PAD.t, g.pw, g.ph);
+      const X = (s) => LPAD.l + (kMax ? s / kMax : 0) * g.pw;
+      const Y = (t) => LPAD.t + (1 - (Math.max(lo, Math.min(hi, t)) - lo) / (hi - lo)) * g.ph;
+      ctx.strokeStyle = c.axis; ctx.lineWidth = 1; ctx.strokeRect(LPAD.l, LPAD.t, g.pw, g.ph);
       ctx.fillStyle = c.fg; ctx.font = "12px system-ui, sans-serif";
       ctx.textAlign = "right"; ctx.textBaseline = "middle";
       const nt = sc.log ? Math.max(1, Math.ceil((hi - lo) / 4)) : 0;
       if (sc.log) {
-        for (let t = lo; t <= hi; t += nt) ctx.fillText("1e" + minus(String(t)), PAD.l - 4, Y(t));
+        for (let t = lo; t <= hi; t += nt) ctx.fillText("1e" + minus(String(t)), LPAD.l - 4, Y(t));
       } else {
-        for (const [v, p] of ticks([lo, hi])) ctx.fillText(minus(String(p)), PAD.l - 4, Y(v));
+        for (const [v, p] of ticks([lo, hi])) ctx.fillText(minus(String(p)), LPAD.l - 4, Y(v));
       }
       ctx.textAlign = "center"; ctx.textBaseline = "top";
-      ctx.fillText("step k (0 to " + kMax + ")", PAD.l + g.pw / 2, PAD.t + g.ph + 4);
-      ctx.textAlign = "left";
-      ctx.fillText(sc.label, PAD.l + 6, PAD.t + 4);
-      ctx.save(); ctx.beginPath(); ctx.rect(PAD.l, PAD.t, g.pw, g.ph); ctx.clip();
+      ctx.fillText("step k (0 to " + kMax + ")", LPAD.l + g.pw / 2, LPAD.t + g.ph + 4);
+      ctx.textAlign = "left"; ctx.textBaseline = "bottom";
+      ctx.fillText(sc.label, LPAD.l, LPAD.t - 3);
+      ctx.save(); ctx.beginPath(); ctx.rect(LPAD.l, LPAD.t, g.pw, g.ph); ctx.clip();
       runs.forEach((r, i) => {
         ctx.strokeStyle = pal[i]; ctx.lineWidth = 2; ctx.beginPath();
         let started = false;
@@ -553,7 +555,7 @@
         ctx.stroke();
       });
       ctx.strokeStyle = c.muted; ctx.setLineDash([4, 4]);
-      ctx.beginPath(); ctx.moveTo(X(k), PAD.t); ctx.lineTo(X(k), PAD.t + g.ph); ctx.stroke();
+      ctx.beginPath(); ctx.moveTo(X(k), LPAD.t); ctx.lineTo(X(k), LPAD.t + g.ph); ctx.stroke();
       ctx.restore();
       lossCanvas.setAttribute("aria-label", "Loss per step, " + sc.label + ": " + runs.map((r, i) =>
         "run " + (i + 1) + " from " + minus(fmt(r.losses[0])) + " to " + minus(fmt(r.loss)) + " in " + r.steps + " steps").join("; ") + ".");
@@ -572,6 +574,7 @@
       const rows = [
         ["position x_k", x], ["gradient ∇f(x_k)", g],
         ["step size per coordinate", m.scale],
+        ["… as a multiple of η", [m.scale[0] / run.params.lr, m.scale[1] / run.params.lr]],
       ];
       if (m.velocity) rows.push([run.opt.startsWith("adam") ? "velocity m̂ (Adam's average of g)" : "velocity (momentum buffer)", m.velocity]);
       rows.push(["step taken x_(k+1) − x_k", [nx[0] - x[0], nx[1] - x[1]]]);
