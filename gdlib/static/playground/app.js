@@ -565,12 +565,11 @@
       const run = runs[focusRun];
       if (!run) { mechTable.replaceChildren(); return; }
       const label = "Run " + (focusRun + 1) + " (" + E.OPTIMIZERS[run.opt].label + ")";
-      if (k >= run.steps) {
-        mechTable.replaceChildren(h("p", { text: label + " stopped at step " + run.steps + ": " +
-          run.status + ", " + run.reason + "." }));
-        return;
-      }
-      const x = run.xs[k], nx = run.xs[k + 1], g = run.grads[k], m = run.mech[k];
+      const stopped = k >= run.steps ? h("p", { text: label + " stopped at step " + run.steps + ": " +
+        run.status.replace("_", " ") + ", " + run.reason + "." }) : null;
+      if (run.steps === 0) { mechTable.replaceChildren(stopped); return; }
+      const kk = Math.min(k, run.steps - 1); // after the stop: its last step
+      const x = run.xs[kk], nx = run.xs[kk + 1], g = run.grads[kk], m = run.mech[kk];
       const rows = [
         ["position x_k", x], ["gradient ∇f(x_k)", g],
         ["step size per coordinate", m.scale],
@@ -579,7 +578,7 @@
       if (m.velocity) rows.push([run.opt.startsWith("adam") ? "velocity m̂ (Adam's average of g)" : "velocity (momentum buffer)", m.velocity]);
       rows.push(["step taken x_(k+1) − x_k", [nx[0] - x[0], nx[1] - x[1]]]);
       const tbl = h("table", { class: "pg-table" },
-        h("caption", { text: label + ", step " + k + " → " + (k + 1) }),
+        h("caption", { text: label + ", " + (kk < k ? "its last step, " : "step ") + kk + " → " + (kk + 1) }),
         h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "quantity" }),
           h("th", { scope: "col", text: "x" }), h("th", { scope: "col", text: "y" }))));
       const tb = h("tbody");
@@ -588,7 +587,7 @@
           h("td", { text: minus(fmt(v[0], 4)) }), h("td", { text: minus(fmt(v[1], 4)) })));
       }
       tbl.append(tb);
-      mechTable.replaceChildren(tbl);
+      mechTable.replaceChildren(...[stopped, tbl].filter(Boolean));
     }
 
     function describeMap() {
@@ -696,7 +695,9 @@
       status.querySelectorAll(".pg-swatch").forEach((s, i) => s.style.setProperty("--pg-run", palette()[i]));
       draw();
     };
-    new MutationObserver(redrawAll).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+    const mo = new MutationObserver(redrawAll);
+    mo.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+    if (document.body) mo.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-light"] });
     if (window.matchMedia) {
       const mq = window.matchMedia("(prefers-color-scheme: dark)");
       if (mq.addEventListener) mq.addEventListener("change", redrawAll);
