@@ -641,8 +641,11 @@
       raceNote.textContent = "Fair race: each optimizer tried the learning rates " + grid +
         " from the same start with the same " + st.steps + " steps and kept its best (converged in " +
         "the fewest steps, else the lowest final loss; diverged runs lose). " +
-        won.map(say).join("; ") + ". " + (won.length > 1 ? "Fastest: run " + (best + 1) + ", " +
+        won.map(say).join("; ") + ". " + (won.length > 1 ? "Best: run " + (best + 1) + ", " +
         E.OPTIMIZERS[st.runs[best].opt].label + "." : "");
+      // and race them: play from the start (unless the reader asked for less motion)
+      const still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+      if (!still) play();
     }
 
     // ---------------------------------------------------------- start by click, tap or keys
