@@ -319,3 +319,37 @@ def test_page_weight_and_no_foreign_code(site):
     # the playground's code is inlined from gdlib (no request for it)
     assert "DownhillEngine" in html
     print(f"\nplayground page: {total / 1000:.1f} kB (HTML with the inlined code) + images")
+
+
+def test_notebook_outputs_work_on_their_own(browser, tmp_path):
+    """Two gdlib.playground outputs in one document, as in a notebook: both work, each
+    computes what gd.descend computes, and neither touches the address (no URL state)."""
+    from gdlib.playground import playground
+
+    a = playground("himmelblau", x0=-0.5, y0=0.5, steps=600, opt="adam", lr=0.1)
+    b = playground("cliff", runs=[{"opt": "rmsprop", "lr": 0.05}, {"opt": "gd", "lr": 0.5}])
+    doc = tmp_path / "notebook.html"
+    doc.write_text("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>nb</title>"
+                   f"</head><body><main>{a.to_html()}{b.to_html()}</main></body></html>",
+                   encoding="utf-8")
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])
+    page = context.new_page()
+    problems = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    try:
+        page.goto(doc.as_uri() + "?keep=this", wait_until="load")
+        page.wait_for_function("document.querySelectorAll('[data-playground][data-ready]')"
+                               ".length === 2")
+        got = [json.loads(t) for t in page.locator("[data-playground-result]").all_text_contents()]
+        for res, pg in zip(got, (a, b), strict=True):
+            run = pg.descend()
+            assert_matches(res, {"x": run.xs[-1].tolist(), "loss": run.loss, "steps": run.steps,
+                                 "status": run.status})
+        assert page.evaluate("location.search") == "?keep=this"
+        # the two are independent: a change in one leaves the other alone
+        page.locator("[data-playground]").nth(1).locator("button[data-act=add]").click()
+        assert page.locator("[data-playground]").nth(1).locator("fieldset.pg-run").count() == 3
+        assert page.locator("[data-playground]").nth(0).locator("fieldset.pg-run").count() == 1
+        assert not problems, problems
+    finally:
+        context.close()
