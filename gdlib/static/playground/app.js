@@ -30,7 +30,10 @@
     if (v === null || v === undefined || Number.isNaN(v)) return "nan";
     if (!Number.isFinite(v)) return v > 0 ? "∞" : "−∞";
     const a = Math.abs(v);
-    if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(Math.max(0, (d || 3) - 1)).replace("e+", "e");
+    if (a !== 0 && (a < 1e-3 || a >= 1e5)) {
+      const [m, e] = v.toExponential(Math.max(0, (d || 3) - 1)).split("e");
+      return (m.indexOf(".") >= 0 ? m.replace(/0+$/, "").replace(/\.$/, "") : m) + "e" + e.replace("+", "");
+    }
     return String(Number(v.toPrecision(d || 3)));
   };
   const minus = (s) => s.replace(/^-/, "−").replace(/e-/, "e−");
