@@ -198,7 +198,7 @@ def playground(
     if runs is not None and run:
         raise TypeError("give either runs=[...] or one run's opt=..., lr=..., not both")
     if runs is None:
-        runs = [dict(opt="adam", lr=0.05, **run) if "opt" not in run else dict(run)]
+        runs = [{"opt": "adam", "lr": 0.05, **run}]  # Adam unless run names opt
     if not 1 <= len(runs) <= MAX_RUNS:
         raise ValueError(f"runs must hold 1 to {MAX_RUNS} runs, got {len(runs)}")
     clean = []

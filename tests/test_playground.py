@@ -345,6 +345,9 @@ def test_notebook_function_embeds_the_same_engine():
     assert "f=himmelblau" in pg.query and "opt=adam" in pg.query and "lr=0.1" in pg.query
     assert pg.descend().status in ("converged", "max_steps", "diverged")
     assert "himmelblau" in repr(pg)
+    # without opt, one Adam run; its hyperparameters may still be given
+    assert playground.playground("bowl", lr=0.2, beta1=0.8).runs == [
+        {"opt": "adam", "lr": 0.2, "beta1": 0.8}]
 
 
 @pytest.mark.parametrize(
