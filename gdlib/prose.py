@@ -283,3 +283,32 @@ def power_above(value, *, floor: float = 1e-12) -> float:
     while p / 10.0 > v:
         p /= 10.0
     return float(f"{p:.0e}")  # exactly the decimal 1e-k, whatever pow rounded to
+
+
+# --- added for chC ---
+
+
+def below(value: float, limit: float, *, fmt: str = ".1e") -> str:
+    """A round-off-level quantity as a bound: ``"below 1e-12"`` when ``|value| < limit``.
+
+    The last bits of such a quantity (a difference between two computations of the same
+    number) change from CPU to CPU, so the prose states the bound, never the digits. When
+    ``|value|`` is not below ``limit`` the value itself is given (formatted with ``fmt``),
+    so a real disagreement is still visible.
+
+    Examples
+    --------
+    >>> below(8.3e-17, 1e-12), below(0.0, 1e-12), below(2.5e-6, 1e-8)
+    ('below 1e-12', 'below 1e-12', '2.5e-06')
+    """
+    value, limit = _score("value", value), _score("limit", limit)
+    if not limit > 0 or not math.isfinite(limit):
+        raise ValueError(f"limit must be a positive finite number, got {limit!r}")
+    if abs(value) < limit:
+        exponent = round(math.log10(limit))
+        text = f"1e{exponent:d}" if math.isclose(limit, 10.0**exponent) else f"{limit:.0e}"
+        return f"below {text}"
+    return format(value, fmt)
+
+
+__all__ += ["below"]
