@@ -12,6 +12,7 @@ Import it as ``import gdlib as gd``. The public API, by module:
 * :mod:`gdlib.widgets`: ``explore`` and ``slider``, figures driven by sliders that work
   live and in the static book;
 * :mod:`gdlib.notebook`: ``glue`` for numbers quoted in the prose;
+* :mod:`gdlib.prose`: rankings, comparisons and verdicts as words, slider steps inside a run;
 * :mod:`gdlib.exercises`: ``check`` (self-checking answers) and ``quiz`` (kernel-free
   multiple choice);
 * per chapter: :mod:`gdlib.surfaces` (2), :mod:`gdlib.fields` (3), :mod:`gdlib.fitting` (4),
@@ -31,6 +32,7 @@ from . import (
     optimizers,
     pitfalls,
     plotting,
+    prose,
     schedules,
     surfaces,
     widgets,
@@ -68,6 +70,7 @@ __all__ = [
     "functions",
     "optimizers",
     "plotting",
+    "prose",
     "widgets",
     "GradientCheck",
     "check_gradient",
