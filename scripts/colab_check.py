@@ -127,12 +127,18 @@ def main(argv: list[str]) -> int:
     run([sys.executable, "-m", "venv", str(env)])
     reqs = requirements(args.oldest)
     pip(env, "install", "--quiet", *reqs)
+    # matplotlib builds its font cache at the first import and says so on stderr; Colab's
+    # preinstalled matplotlib has done that long before a reader's first cell
+    run([str(env / "bin" / "python"), "-c", "import matplotlib.font_manager"])
     kernel = f"downhill-colab-{tag}"
     run([str(env / "bin" / "python"), "-m", "ipykernel", "install", "--prefix", str(env),
          "--name", kernel], stdout=subprocess.DEVNULL)
     wheels = env / "gdlib-wheel"
     # the same build pip does for the real cell's git URL, done once
+    leftover = not (ROOT / "build").exists()  # setuptools builds in the tree: tidy up after
     pip(env, "wheel", "--quiet", "--no-deps", "--wheel-dir", str(wheels), str(ROOT))
+    if leftover:
+        shutil.rmtree(ROOT / "build", ignore_errors=True)
     wheel = next(wheels.glob("gdlib-*.whl"))
     print(f"Colab-like environment ({', '.join(reqs)}) ready in {time.monotonic() - t0:.0f} s")
 
@@ -147,10 +153,14 @@ def main(argv: list[str]) -> int:
         t = time.monotonic()
         problems = execute(path, kernel_env, kernel)
         rel = path.relative_to(ROOT)
-        print(f"{'ok    ' if not problems else 'FAILED'} {rel} ({time.monotonic() - t:.1f} s)")
+        print(f"{'ok    ' if not problems else 'FAILED'} {rel} ({time.monotonic() - t:.1f} s)", flush=True)
         for p in problems:
             print("       " + p)
         failed += bool(problems)
+    # leave the environment as Colab's four packages plus gdlib (binder_check.sh --reuse)
+    shutil.rmtree(wheels)
+    run([str(env / "bin" / "jupyter"), "kernelspec", "remove", "-y", kernel],
+        stderr=subprocess.DEVNULL)
     versions = subprocess.run(
         [str(env / "bin" / "python"), "-c",
          "import json, numpy, matplotlib; print(json.dumps([numpy.__version__, "
