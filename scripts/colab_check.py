@@ -83,6 +83,25 @@ def notebooks() -> list[Path]:
         (ROOT / "appendices").glob("*.ipynb"))
 
 
+def covering(n: int) -> list[Path]:
+    """The `n` notebooks that together call the most distinct gdlib names (`gd.x`, `gd.m.x`):
+    the chapters use numpy and matplotlib mostly through gdlib, so these reach most of it."""
+    calls = {}
+    for path in notebooks():
+        nb = nbformat.read(path, as_version=4)
+        code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+        calls[path] = set(re.findall(r"\bgd\.([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?)", code))
+    everything = set().union(*calls.values())
+    chosen, left = [], set(everything)
+    while len(chosen) < n and left:
+        best = max(calls, key=lambda p: len(calls[p] & left))  # first of equals: lowest number
+        chosen.append(best)
+        left -= calls.pop(best)
+    print(f"{', '.join(p.stem for p in chosen)}: {len(everything) - len(left)} of the "
+          f"{len(everything)} gdlib names the notebooks call", flush=True)
+    return sorted(chosen)
+
+
 def execute(path: Path, kernel_env: dict[str, str], kernel_name: str) -> list[str]:
     """Execute a copy of `path`; return the problems found."""
     nb = nbformat.read(path, as_version=4)
@@ -118,6 +137,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--oldest", action="store_true",
                     help="numpy and matplotlib at the lowest versions pyproject.toml allows")
     ap.add_argument("--env", type=Path, help="where to make the virtual environment")
+    ap.add_argument("--cover", type=int, metavar="N",
+                    help="only the N notebooks that together call the most gdlib names")
     ap.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook")
     args = ap.parse_args(argv)
     tag = "oldest" if args.oldest else "current"
@@ -140,7 +161,8 @@ def main(argv: list[str]) -> int:
     if leftover:
         shutil.rmtree(ROOT / "build", ignore_errors=True)
     wheel = next(wheels.glob("gdlib-*.whl"))
-    print(f"Colab-like environment ({', '.join(reqs)}) ready in {time.monotonic() - t0:.0f} s")
+    print(f"Colab-like environment ({', '.join(reqs)}) ready in {time.monotonic() - t0:.0f} s",
+          flush=True)
 
     kernel_env = {k: v for k, v in os.environ.items()
                   if k not in ("MPLBACKEND", "PYTHONPATH", "VIRTUAL_ENV")}
@@ -148,14 +170,16 @@ def main(argv: list[str]) -> int:
                       JUPYTER_PATH=str(env / "share" / "jupyter"))
     kernel_env["PATH"] = f"{env / 'bin'}:{kernel_env.get('PATH', '')}"
     failed = 0
-    for path in [p.resolve() for p in args.notebooks] or notebooks():
+    chosen = covering(args.cover) if args.cover else [p.resolve() for p in args.notebooks]
+    for path in chosen or notebooks():
         pip(env, "uninstall", "--quiet", "--yes", "gdlib")
         t = time.monotonic()
         problems = execute(path, kernel_env, kernel)
         rel = path.relative_to(ROOT)
-        print(f"{'ok    ' if not problems else 'FAILED'} {rel} ({time.monotonic() - t:.1f} s)", flush=True)
+        verdict = "FAILED" if problems else "ok    "
+        print(f"{verdict} {rel} ({time.monotonic() - t:.1f} s)", flush=True)
         for p in problems:
-            print("       " + p)
+            print("       " + p, flush=True)
         failed += bool(problems)
     # leave the environment as Colab's four packages plus gdlib (binder_check.sh --reuse)
     shutil.rmtree(wheels)
