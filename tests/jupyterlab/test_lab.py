@@ -27,7 +27,8 @@ from tests.site.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, toc_files
 
 READER_ENV = os.environ.get("DOWNHILL_READER_ENV", "")
 NOTEBOOKS = [p for p in toc_files() if p.startswith("chapters/")]
-RUN_TIMEOUT_MS = 120_000
+RUN_TIMEOUT_MS = 180_000
+WAIT_MS = 120_000  # generous: CI machines can be busy
 LAB_SETTINGS = {
     "@jupyterlab/notebook-extension:tracker": {
         "windowingMode": "none", "autoStartDefaultKernel": True,
@@ -93,7 +94,7 @@ def lab(tmp_path_factory):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while True:
             try:
                 urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
@@ -104,11 +105,12 @@ def lab(tmp_path_factory):
                 time.sleep(0.3)
         yield base, token
     finally:
-        proc.terminate()
+        proc.terminate()  # the server shuts its kernels down
         try:
-            proc.wait(timeout=15)
+            proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
         log.close()
 
 
@@ -132,15 +134,15 @@ def test_run_all_and_move_every_slider(lab, chromium, rel):
     try:
         workspace = rel.replace("/", "-")
         page.goto(f"{base}/lab/workspaces/{workspace}/tree/{rel}.ipynb?token={token}&reset")
-        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=WAIT_MS)
         # the kernel is up and idle before anything runs (JupyterLab may first ask which
         # kernel to start: its default, the environment's Python 3, is the one)
         page.wait_for_selector(
-            ".jp-NotebookPanel [data-status='idle'], .jp-Dialog .jp-mod-accept", timeout=60_000
+            ".jp-NotebookPanel [data-status='idle'], .jp-Dialog .jp-mod-accept", timeout=WAIT_MS
         )
         if page.locator(".jp-Dialog .jp-mod-accept").count():
             page.locator(".jp-Dialog .jp-mod-accept").click()
-        page.wait_for_selector(".jp-NotebookPanel [data-status='idle']", timeout=60_000)
+        page.wait_for_selector(".jp-NotebookPanel [data-status='idle']", timeout=WAIT_MS)
         page.locator(".jp-NotebookPanel .jp-Cell").first.click()  # the notebook is active
         page.locator(".lm-MenuBar-item:has(.lm-MenuBar-itemLabel:text-is('Run'))").click()
         page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()  # Run All Cells
@@ -153,7 +155,7 @@ def test_run_all_and_move_every_slider(lab, chromium, rel):
             }""",
             arg=n_code, timeout=RUN_TIMEOUT_MS,
         )
-        page.wait_for_selector(".jp-NotebookPanel [data-status='idle']", timeout=60_000)
+        page.wait_for_selector(".jp-NotebookPanel [data-status='idle']", timeout=WAIT_MS)
         bad = page.locator(
             ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
         )
@@ -175,7 +177,7 @@ def test_run_all_and_move_every_slider(lab, chromium, rel):
             page.wait_for_function(
                 f"([h, b]) => {{ const s = ({STATE})(h); return s.value !== b.value && "
                 "s.img !== b.img && s.readout !== b.readout; }",
-                arg=[handle.element_handle(), before], timeout=15_000,
+                arg=[handle.element_handle(), before], timeout=WAIT_MS,
             )
         assert not page_errors, f"{rel}: {page_errors}"
         assert bad.count() == 0, f"{rel}: a slider's callback wrote an error"
