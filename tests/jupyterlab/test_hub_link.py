@@ -82,3 +82,26 @@ def test_every_chapter_links_to_its_notebook_through_nbgitpuller(tmp_path):
         assert query["branch"] == [branch]
         assert query["urlpath"] == [f"{interface}/{folder}/{rel}.ipynb"], query
         assert (ROOT / f"{rel}.ipynb").exists()
+
+
+def test_set_repository_changes_only_the_two_values():
+    """scripts/set_repository.py edits _config.yml through the YAML parser: the new values
+    read back, and every other line (comments included) is left as it was."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from set_repository import set_mapping_values
+
+    text = (ROOT / "_config.yml").read_text()
+    new = set_mapping_values(text, "repository",
+                             {"url": "https://github.com/someone/fork", "branch": "dev: 2"})
+    assert yaml.safe_load(new)["repository"] == {
+        **yaml.safe_load(text)["repository"],
+        "url": "https://github.com/someone/fork", "branch": "dev: 2"}
+    old_lines, new_lines = text.splitlines(), new.splitlines()
+    assert len(old_lines) == len(new_lines)
+    changed = [(a, b) for a, b in zip(old_lines, new_lines, strict=True) if a != b]
+    assert [a.split(":")[0] for a, _ in changed] == ["  url", "  branch"], changed
+    # a key the section lacks is added to it
+    added = set_mapping_values("repository:\n  url: x  # the repo\nother: 1\n", "repository",
+                               {"branch": "main"})
+    assert yaml.safe_load(added) == {"repository": {"url": "x", "branch": "main"}, "other": 1}
+    assert "# the repo" in added
