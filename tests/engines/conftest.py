@@ -255,10 +255,14 @@ class WebKit(Engine):
         options = Options()
         options.binary_location = str(MINIBROWSER)
         options.add_argument("--automation")  # without it MiniBrowser refuses the session
-        with warnings.catch_warnings():  # Selenium's WebKitGTK class uses its own deprecated API
-            warnings.filterwarnings("ignore", "setting remote_server_addr", DeprecationWarning)
-            self.driver = webdriver.WebKitGTK(
-                options=options, service=Service(executable_path=WEBKIT_DRIVER, env=env))
+        try:
+            with warnings.catch_warnings():  # Selenium's WebKitGTK class uses a deprecated API
+                warnings.filterwarnings("ignore", "setting remote_server_addr", DeprecationWarning)
+                self.driver = webdriver.WebKitGTK(
+                    options=options, service=Service(executable_path=WEBKIT_DRIVER, env=env))
+        except Exception:
+            self._stop_display()
+            raise
         self.driver.set_window_rect(0, 0, *VIEWPORT)
 
     def goto(self, url):
@@ -291,6 +295,9 @@ class WebKit(Engine):
 
     def close(self):
         self.driver.quit()
+        self._stop_display()
+
+    def _stop_display(self):
         if self.xvfb:
             self.xvfb.terminate()
             self.xvfb.wait(timeout=10)
