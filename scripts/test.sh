@@ -30,7 +30,8 @@ second_profile() {
   echo "NPY_DISABLE_CPU_FEATURES=\"$cpu2\""
   NPY_DISABLE_CPU_FEATURES="$cpu2" "$@"
 }
-unit_tests=(python -m pytest -q -p no:cacheprovider tests --ignore=tests/site -n 2 --doctest-modules gdlib)
+unit_tests=(python -m pytest -q -p no:cacheprovider tests --ignore=tests/site -n 2 --doctest-modules gdlib
+            --ignore=tests/jupyterlab/test_lab.py --ignore=tests/engines)  # these two: stages below
 nbval_tests=(python -m pytest -q -p no:cacheprovider --nbval --nbval-sanitize-with nbval_sanitize.cfg
              chapters appendices -n 2 --dist loadscope)
 
@@ -43,7 +44,14 @@ stage nbval-cpu2 second_profile "${nbval_tests[@]}"
 stage editproof python scripts/edit_proof.py --jobs 2
 stage build     bash -c 'rm -rf _build && jupyter-book build --all -W --keep-going .'
 stage site      python -m pytest -q -p no:cacheprovider tests/site -n 2
-stage binder    bash scripts/binder_check.sh
+# Where readers open it (issue 19): one reader environment, first as Colab's (its four
+# packages; every notebook's own install cell), then as Binder's (binder/ on top, which adds
+# exactly gdlib) with JupyterLab; the oldest numpy/matplotlib; Firefox and WebKit.
+export DOWNHILL_READER_ENV=${DOWNHILL_READER_ENV:-/tmp/downhill-reader-env}
+stage colab     python scripts/colab_check.py --env "$DOWNHILL_READER_ENV"
+stage oldest    python scripts/colab_check.py --oldest --cover 3
+stage binder    bash scripts/binder_check.sh --reuse
+stage engines   python -m pytest -q -p no:cacheprovider tests/engines
 
 echo
 echo "=== summary"
