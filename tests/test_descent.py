@@ -21,8 +21,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from gdlib.descent import STATUSES, Run, Sweep, descend, sweep
-from gdlib.optimizers import GD
+from gdlib.descent import GD, STATUSES, Run, Sweep, descend, sweep
 
 EPS = np.finfo(float).eps
 

@@ -22,8 +22,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ._checks import as_finite_array, check_callable, nonneg_int, positive_float
-from .plotting import PALETTE, grid, plot_contour
+from .._checks import as_finite_array, check_callable, nonneg_int, positive_float
+from ..plotting import PALETTE, grid, plot_contour
 
 __all__ = [
     "unit_vectors",

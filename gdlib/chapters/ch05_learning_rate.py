@@ -34,9 +34,16 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._checks import check_callable, nonneg_int, positive_float, positive_int, real_float
-from .optimizers import Optimizer
-from .plotting import PALETTE
+from .._checks import (
+    check_callable,
+    fraction,
+    nonneg_int,
+    positive_float,
+    positive_int,
+    real_float,
+)
+from ..descent import Optimizer
+from ..plotting import PALETTE
 
 __all__ = [
     "Schedule",
@@ -52,14 +59,6 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- checks
-
-
-def _in_unit_interval(value, name: str, *, closed_right: bool) -> float:
-    v = positive_float(value, name)
-    if v > 1 or (v == 1 and not closed_right):
-        interval = "(0, 1]" if closed_right else "(0, 1)"
-        raise ValueError(f"{name} must be in {interval}, got {value!r}")
-    return v
 
 
 def _lr_min(value, lr0: float) -> float:
@@ -134,7 +133,7 @@ class _StepDecay(Schedule):
 
     def __init__(self, lr0: float, drop: float, every: int):
         self.lr0 = positive_float(lr0, "lr0")
-        self.drop = _in_unit_interval(drop, "drop", closed_right=True)
+        self.drop = fraction(drop, "drop", closed_right=True)
         self.every = positive_int(every, "every")
 
     def _rate(self, k):
@@ -151,7 +150,7 @@ class _Exponential(Schedule):
 
     def __init__(self, lr0: float, gamma: float):
         self.lr0 = positive_float(lr0, "lr0")
-        self.gamma = _in_unit_interval(gamma, "gamma", closed_right=True)
+        self.gamma = fraction(gamma, "gamma", closed_right=True)
 
     def _rate(self, k):
         return self.lr0 * self.gamma**k
@@ -340,8 +339,8 @@ class Backtracking(Optimizer):
         check_callable(f, "f")
         self.f = f
         self.lr0 = positive_float(lr0, "lr0")
-        self.beta = _in_unit_interval(beta, "beta", closed_right=False)
-        self.c = _in_unit_interval(c, "c", closed_right=False)
+        self.beta = fraction(beta, "beta", closed_right=False)
+        self.c = fraction(c, "c", closed_right=False)
         self.max_backtracks = positive_int(max_backtracks, "max_backtracks")
         self.reset(None)
 

@@ -1,4 +1,5 @@
-"""Tests for gdlib.schedules: schedules against PyTorch's documented formulas (written out
+"""Tests for gdlib.chapters.ch05_learning_rate (gd.schedules):
+schedules against PyTorch's documented formulas (written out
 independently here, closed and recursive forms), the Armijo line search, the closed-form
 step count against gd.sweep and a plain loop, the sweep plot, and bad input."""
 
@@ -12,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import gdlib as gd
-from gdlib import schedules as S
+from gdlib.chapters import ch05_learning_rate as S
 from gdlib.plotting import figure
 
 EPS = np.finfo(float).eps

@@ -29,10 +29,10 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from ._checks import as_finite_array, check_callable, finite_float, nonneg_int
-from .descent import Run, descend
-from .functions import TestFunction
-from .plotting import PALETTE, figure, plot_curve
+from .._checks import as_finite_array, check_callable, finite_float, nonneg_int, seeded_rng
+from ..descent import Run, descend
+from ..functions import TestFunction
+from ..plotting import PALETTE, figure, plot_curve
 
 __all__ = [
     "make_line_data",
@@ -139,18 +139,10 @@ def make_line_data(
     lo, hi = (finite_float(v, "xlim") for v in xlim)
     if not lo < hi:
         raise ValueError(f"xlim must be an interval (lo, hi) with lo < hi, got {xlim!r}")
-    rng = _rng(seed)
+    rng = seeded_rng(seed)
     x = np.sort(rng.uniform(lo, hi, n))
     y = slope * x + intercept + noise * rng.standard_normal(n)
     return x, y
-
-
-def _rng(seed) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if isinstance(seed, bool) or not isinstance(seed, (numbers.Integral, np.integer)):
-        raise TypeError(f"seed must be an int or a numpy Generator, got {type(seed).__name__}")
-    return np.random.default_rng(int(seed))
 
 
 # --------------------------------------------------------------------------- losses
@@ -495,7 +487,7 @@ def stochastic_descend(
     p0 = _params(as_finite_array(params0, "params0"))
     if p0.shape != (2,):
         raise ValueError(f"params0 must be one point (w, b) of shape (2,), got {p0.shape}")
-    grad = minibatch_grad(x, y, batch_size, _rng(seed), kind=kind)
+    grad = minibatch_grad(x, y, batch_size, seeded_rng(seed), kind=kind)
     div = x.size if kind == "mse" else 1
     return descend(grad, p0, lr=lr, steps=steps, tol=tol, ftol=ftol,
                    f=lambda p: _sse_raw(p, x, y) / div)

@@ -1,0 +1,1 @@
+"""Turning results into words for the prose."""
