@@ -600,10 +600,31 @@ def sweep(
     """
     check_callable(grad, "grad")
     steps = nonneg_int(steps, "steps")
-    point_ndim = nonneg_int(point_ndim, "point_ndim")
-    if tol is not None:
-        tol = positive_float(tol, "tol")
+    tol = None if tol is None else positive_float(tol, "tol")
     diverge_factor = positive_float(diverge_factor, "diverge_factor")
+    x, lrb, mub, axes = _sweep_batch(x0, lr, momentum, nesterov, nonneg_int(point_ndim,
+                                                                            "point_ndim"))
+    batch = x.shape[: x.ndim - len(axes)]
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        limit = diverge_factor * (1.0 + _batch_norm(x, axes))
+        state = _SweepState(batch, steps, keep_path, x)
+        step = _heavy_ball(mub, nesterov, x) if momentum is not None else None
+        for k in range(steps + 1):
+            g = returned_array(grad(x), "grad", x.shape, expected=f"expected {x.shape}")
+            state.check_gradient(k, _batch_norm(g, axes), tol)
+            if k == steps:
+                break
+            mask = state.alive.reshape(lrb.shape)
+            x_new = np.where(mask, x - lrb * (g if step is None else step(g, mask)), x)
+            x = state.check_step(k, x, x_new, _batch_norm(x_new, axes), limit, mask.shape)
+    # A run that diverged is not "converged", even if its gradient was once small.
+    state.converged_at[state.diverged_at >= 0] = -1
+    return Sweep(xs=state.path, x=x, converged_at=state.converged_at,
+                 diverged_at=state.diverged_at, steps=steps)
+
+
+def _sweep_batch(x0, lr, momentum, nesterov, point_ndim):
+    """Check and broadcast sweep's inputs: starts, rates and momenta over one batch."""
     x0a = as_finite_array(x0, "x0")
     if np.asarray(lr).dtype == bool:  # as descend(): True is not a learning rate
         raise TypeError(f"lr must be a number or an array of numbers, got {lr!r}")
@@ -623,49 +644,50 @@ def sweep(
     x = np.broadcast_to(x0a, batch + point_shape).astype(float)
     lrb = np.broadcast_to(lra, batch).reshape(batch + tail)
     mub = np.broadcast_to(mua, batch).reshape(batch + tail)
-    buf = np.zeros_like(x)  # b = mu * 0 + g at the first step: the same as b = g
     axes = tuple(range(len(batch), len(batch) + point_ndim))
+    return x, lrb, mub, axes
 
-    def norm(a):
-        return np.sqrt(np.sum(a * a, axis=axes)) if axes else np.abs(a)
 
-    limit = diverge_factor * (1.0 + norm(x))
-    converged_at = np.full(batch, -1, dtype=int)
-    diverged_at = np.full(batch, -1, dtype=int)
-    alive = np.ones(batch, dtype=bool)
-    path = np.empty((steps + 1,) + x.shape) if keep_path else None
-    if keep_path:
-        path[0] = x
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for k in range(steps + 1):
-            g = np.asarray(grad(x), dtype=float)
-            if g.shape != x.shape:
-                raise ValueError(
-                    f"grad returned an array of shape {g.shape}, expected {x.shape}"
-                )
-            gn = norm(g)
-            bad = alive & ~np.isfinite(gn)
-            diverged_at[bad] = k
-            alive &= ~bad
-            if tol is not None:
-                newly = alive & (converged_at < 0) & (gn < tol)
-                converged_at[newly] = k
-            if k == steps:
-                break
-            mask = alive.reshape(batch + tail)
-            if momentum is None:
-                step = g
-            else:
-                buf = np.where(mask, mub * buf + g, buf)
-                step = g + mub * buf if nesterov else buf
-            x_new = np.where(mask, x - lrb * step, x)
-            dist = norm(x_new)
-            run_away = alive & (~np.isfinite(dist) | (dist > limit))
-            diverged_at[run_away] = k + 1
-            alive &= ~run_away
-            x = np.where(run_away.reshape(mask.shape), x, x_new)
-            if keep_path:
-                path[k + 1] = np.where(alive.reshape(mask.shape), x, np.nan)
-    # A run that diverged is not "converged", even if its gradient was once small.
-    converged_at[diverged_at >= 0] = -1
-    return Sweep(xs=path, x=x, converged_at=converged_at, diverged_at=diverged_at, steps=steps)
+def _batch_norm(a, axes):
+    return raw_norms(a, axis=axes) if axes else np.abs(a)
+
+
+def _heavy_ball(mub, nesterov: bool, x):
+    """PyTorch's momentum direction (``b <- mu b + g``; Nesterov ``g + mu b``), batched."""
+    buf = np.zeros_like(x)  # b = mu * 0 + g at the first step: the same as b = g
+
+    def step(g, mask):
+        nonlocal buf
+        buf = np.where(mask, mub * buf + g, buf)
+        return g + mub * buf if nesterov else buf
+
+    return step
+
+
+class _SweepState:
+    """Per run of a sweep: alive or not, when it converged or diverged, and its path."""
+
+    def __init__(self, batch, steps, keep_path, x):
+        self.converged_at = np.full(batch, -1, dtype=int)
+        self.diverged_at = np.full(batch, -1, dtype=int)
+        self.alive = np.ones(batch, dtype=bool)
+        self.path = np.empty((steps + 1,) + x.shape) if keep_path else None
+        if keep_path:
+            self.path[0] = x
+
+    def check_gradient(self, k, gn, tol):
+        bad = self.alive & ~np.isfinite(gn)
+        self.diverged_at[bad] = k
+        self.alive &= ~bad
+        if tol is not None:
+            newly = self.alive & (self.converged_at < 0) & (gn < tol)
+            self.converged_at[newly] = k
+
+    def check_step(self, k, x, x_new, dist, limit, shape):
+        run_away = self.alive & (~np.isfinite(dist) | (dist > limit))
+        self.diverged_at[run_away] = k + 1
+        self.alive &= ~run_away
+        x = np.where(run_away.reshape(shape), x, x_new)
+        if self.path is not None:
+            self.path[k + 1] = np.where(self.alive.reshape(shape), x, np.nan)
+        return x
