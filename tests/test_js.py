@@ -129,7 +129,7 @@ f.querySelector=function(s){{if(s===".gdq-feedback")return fb;if(s===".gdq-expla
 var document={{getElementById:function(id){{return id==="{uid}"?f:null;}}}};
 {js}
 var out=[];btn.fire("click");out.push([fb.textContent,ex.hidden]);
-checked=new El({{value:"0"}});checked.value="0";btn.fire("click");out.push([fb.textContent,ex.hidden]);
+checked=new El({{value:"0"}});btn.fire("click");out.push([fb.textContent,ex.hidden]);
 checked.value="1";btn.fire("click");out.push([fb.textContent,ex.hidden]);
 console.log(JSON.stringify(out));
 """
