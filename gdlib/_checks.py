@@ -162,7 +162,7 @@ def fraction(value, name: str, *, closed_right: bool) -> float:
 
 
 def returned_array(
-    value, name: str, shape: tuple | None = None, *, expected: str = ""
+    value, name: str, shape: tuple | None = None, *, expected: str = "", verb: str = "returned"
 ) -> np.ndarray:
     """What the user's callable ``name`` returned, as a float array, or a clear error.
 
@@ -170,25 +170,26 @@ def returned_array(
     real number or an array of them ("grad returned None"); ``ValueError`` when ``shape``
     is given and not matched. Non-finite values pass: a blow-up is a result, not an error.
     """
+    must = "it must return" if verb == "returned" else "it must be"
     if value is None:
-        raise TypeError(f"{name} returned None: it must return a number or an array of numbers "
-                        "(a missing `return`?)")
+        hint = " (a missing `return`?)" if verb == "returned" else ""
+        raise TypeError(f"{name} {verb} None: {must} a number or an array of numbers{hint}")
     if isinstance(value, (str, bytes, bool, np.bool_)):
-        raise TypeError(f"{name} returned {value!r}: it must return a number or an array of "
+        raise TypeError(f"{name} {verb} {value!r}: {must} a number or an array of "
                         "numbers")
     try:
         arr = np.asarray(value)
     except (TypeError, ValueError) as exc:  # ragged sequences
-        raise TypeError(f"{name} returned {type(value).__name__}, not a number or an array "
+        raise TypeError(f"{name} {verb} {type(value).__name__}, not a number or an array "
                         "of numbers") from exc
     if arr.dtype.kind == "c":
-        raise TypeError(f"{name} returned a complex value {value!r}: it must be real")
+        raise TypeError(f"{name} {verb} a complex value {value!r}: it must be real")
     if arr.dtype.kind not in "fiu":
-        raise TypeError(f"{name} returned {type(value).__name__} of {arr.dtype}, not a number "
+        raise TypeError(f"{name} {verb} {type(value).__name__} of {arr.dtype}, not a number "
                         "or an array of numbers")
     arr = arr.astype(float, copy=False)
     if shape is not None and arr.shape != tuple(shape):
-        raise ValueError(f"{name} returned an array of shape {arr.shape}, "
+        raise ValueError(f"{name} {verb} an array of shape {arr.shape}, "
                          + (expected or f"expected {tuple(shape)}"))
     return arr
 

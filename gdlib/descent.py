@@ -314,19 +314,24 @@ def _first_stop(xs, gs, losses, a, b, steps, tol, ftol, limit) -> Stop | None:
 
 
 def _after_error(exc, who, rec, a, b, steps, tol, ftol, limit) -> Stop:
-    """A callable raised at step ``b + 1`` (or during step ``b``): what the run says.
+    """A callable raised at iterate ``b + 1`` (or during step ``b``): what the run says.
 
     A step-by-step check might have stopped earlier (the iterate past a stopping point may
-    be outside grad's domain): then that is the answer. Otherwise an arithmetic error
-    (overflow, division by zero) is a blow-up, so the run diverged; anything else is a
-    real error and propagates.
+    be outside grad's domain), or at the iterate itself if it ran away: then that is the
+    answer. Otherwise an arithmetic error (overflow, division by zero) is a blow-up, so
+    the run diverged; anything else is a real error and propagates.
     """
     stop = _first_stop(*rec, a, b, steps, tol, ftol, limit)
     if stop is not None:
         return stop
+    k = b + 1 if who != "the optimizer" else b
+    xn = float(raw_norms(rec[0][k]))
+    if k > 0 and not np.isfinite(xn):
+        return Stop(k, "x_nonfinite", xn)
+    if k > 0 and xn > limit:
+        return Stop(k, "ran_away", xn, limit)
     if isinstance(exc, ArithmeticError):
-        detail = f"{who} raised {type(exc).__name__} ({exc})"
-        return Stop(b + 1 if who != "the optimizer" else b, "raised", detail=detail)
+        return Stop(k, "raised", detail=f"{who} raised {type(exc).__name__} ({exc})")
     raise exc
 
 

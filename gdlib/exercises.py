@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._assets import script
+from ._checks import nonneg_float, returned_array
 
 __all__ = ["check", "Feedback", "quiz", "Quiz"]
 
@@ -64,12 +65,15 @@ def check(answer, expected, *, rtol: float = 1e-6, atol: float = 1e-9,
     """
     if answer is None:
         return Feedback(False, "No answer yet: replace None with your answer.")
-    try:
-        a = np.asarray(answer, dtype=float)
+    try:  # a string, a bool or a complex number is not an answer, even "0.5" or True
+        a = returned_array(answer, "answer")
     except (TypeError, ValueError):
         kind = type(answer).__name__
         return Feedback(False, f"The answer must be a number or numbers, got {kind}.")
-    e = np.asarray(expected, dtype=float)
+    e = returned_array(expected, "expected", verb="is")  # the author's value: an error if wrong
+    if not np.all(np.isfinite(e)):
+        raise ValueError(f"expected must be finite, got {expected!r}")
+    rtol, atol = nonneg_float(rtol, "rtol"), nonneg_float(atol, "atol")
     if a.shape != e.shape:
         return Feedback(False, f"Not yet: expected {e.size} number(s) of shape {e.shape}, "
                         f"got shape {a.shape}.")

@@ -64,8 +64,43 @@ class TestFunction:
     ylim: tuple = (-5.0, 5.0)
     note: str = ""
 
+    def __post_init__(self):
+        # the gradient gets the same input handling as the function (a list is a point)
+        object.__setattr__(self, "grad", _PointInput(self.grad, self, "grad"))
+
     def __call__(self, x):
-        return self.f(np.asarray(x, dtype=float))
+        return self.f(_as_point(x, self, "f"))
+
+
+def _as_point(x, t: TestFunction, what: str) -> np.ndarray:
+    """``x`` as a float array fit for ``t``: one number per point, or points ``(x, y)``."""
+    if isinstance(x, np.ndarray) and x.dtype == float and (t.dim == 1 or x.shape[-1:] == (2,)):
+        return x  # the hot path: descend passes float arrays
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"{t.name}.{what} needs numbers, got a string")
+    try:
+        p = np.asarray(x, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{t.name}.{what} needs numbers, got {type(x).__name__}") from exc
+    if t.dim == 2 and p.shape[-1:] != (2,):
+        raise ValueError(f"{t.name} is a function of a point (x, y): the last axis must have "
+                         f"length 2, got shape {p.shape}")
+    return p
+
+
+class _PointInput:
+    """A catalogue gradient that takes what the function takes (lists, ints, points)."""
+
+    __slots__ = ("fn", "t", "what")
+
+    def __init__(self, fn, t, what):
+        self.fn, self.t, self.what = fn, t, what
+
+    def __call__(self, x):
+        return self.fn(_as_point(x, self.t, self.what))
+
+    def __repr__(self) -> str:
+        return f"<gradient of {self.t.name}>"
 
 
 def _xy(p):
