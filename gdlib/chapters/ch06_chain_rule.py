@@ -169,7 +169,9 @@ class Value:
         if other.data == 0:
             raise ZeroDivisionError("division by zero: the divisor (other) is 0")
         a, b = self.data, other.data
-        return self._node(a / b, "/", (self, other), (1 / b, -a / (b * b)))
+        bb = b * b  # d(a/b)/db = -a/b^2; b^2 under- or overflows for |b| < 1e-154 or > 1e154
+        db = -a / bb if bb != 0 and math.isfinite(bb) else -a / b / b
+        return self._node(a / b, "/", (self, other), (1 / b, db))
 
     def __neg__(self) -> Value:
         return self._node(-self.data, "neg", (self,), (-1.0,))

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import as_finite_array, check_callable, positive_float, positive_int
+from .._checks import as_finite_array, check_callable, norms, positive_float, positive_int
 from ..descent import GD, Optimizer, sweep
 from ..functions import CLIFF_HEIGHT, CLIFF_WIDTH, bounded_saddle, cliff  # noqa: F401
 
@@ -79,7 +79,7 @@ def clip_by_norm(g, max_norm: float) -> tuple[np.ndarray, float]:
     """
     max_norm = positive_float(max_norm, "max_norm")
     ga = as_finite_array(g, "g")
-    norm = float(np.sqrt(np.sum(ga * ga)))
+    norm = float(norms(ga))  # no overflow at 1e200, no underflow at 1e-200
     coef = min(1.0, max_norm / (norm + CLIP_EPS))
     return ga * coef, norm
 

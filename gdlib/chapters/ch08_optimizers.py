@@ -64,6 +64,13 @@ __all__ = [
 ]
 
 
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """``num / den``, with 0 where ``den`` is 0 (only with ``eps = 0`` and no gradient yet:
+    no gradient, no move; 0/0 would be NaN)."""
+    return np.divide(num, den, out=np.zeros(np.broadcast_shapes(np.shape(num), np.shape(den))),
+                     where=den != 0)
+
+
 class _Stateful(Optimizer):
     """Shared bookkeeping: state arrays shaped like ``x`` and a step counter ``t``.
 
@@ -306,7 +313,7 @@ class AdaGrad(_Stateful):
         if self.weight_decay != 0:
             g = g + self.weight_decay * x
         self._sum = self._sum + g * g
-        return x - clr * g / (np.sqrt(self._sum) + self.eps)
+        return x - clr * _ratio(g, np.sqrt(self._sum) + self.eps)
 
 
 class RMSprop(_Stateful):
@@ -381,8 +388,8 @@ class RMSprop(_Stateful):
         v = self._sq
         if self.centered:
             self._avg = a * self._avg + (1 - a) * g
-            v = v - self._avg * self._avg
-        d = g / (np.sqrt(v) + self.eps)
+            v = np.maximum(v - self._avg * self._avg, 0.0)  # >= 0, also after rounding
+        d = _ratio(g, np.sqrt(v) + self.eps)
         if self.momentum > 0:
             self._buf = self.momentum * self._buf + d
             d = self._buf
@@ -476,7 +483,7 @@ class Adam(_Stateful):
             v_hat = self._vmax / (1 - b2**t)
         else:
             v_hat = self._v / (1 - b2**t)
-        return x - lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        return x - lr * _ratio(m_hat, np.sqrt(v_hat) + self.eps)
 
 
 class AdamW(Adam):
