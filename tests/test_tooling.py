@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_make_outputs_refreshes_every_notebook_nbval_checks():
     script = (ROOT / "scripts" / "test.sh").read_text()
-    stage = re.search(r"stage nbval\s+(.*?)(?:\n\S|\nstage)", script, re.S).group(1)
+    # the folders named after the sanitize file, before the xdist options
+    stage = re.search(r"nbval_sanitize\.cfg[\s\\]+(.*?)\s-n\b", script, re.S).group(1)
     words = shlex.split(stage.replace("\\\n", " "))
     dirs = [w for w in words if (ROOT / w).is_dir()]
     assert dirs, "could not read the nbval stage's folders from scripts/test.sh"
