@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NB     ?= chapters/01_derivatives.ipynb
 
-.PHONY: help book test serve check-notebook outputs lint bench linkcheck clean venv
+.PHONY: help book test serve check-notebook outputs lint bench linkcheck clean venv student pdf
 
 help:
 	@echo "make book            build the HTML book into _build/html (execution cached)"
@@ -16,6 +16,8 @@ help:
 	@echo "make check-notebook NB=chapters/01_derivatives.ipynb   strict nbval of one chapter"
 	@echo "make outputs [NB=...] re-execute notebook(s) in place (default: every notebook nbval checks)"
 	@echo "make bench           speed and size benchmarks, written to results/"
+	@echo "make student         solution-free notebooks for a class, written to student/"
+	@echo "make pdf             the book and each chapter as PDF, written to _build/pdf/"
 	@echo "make linkcheck       check external links (needs internet; not part of make test)"
 	@echo "make clean           remove _build (keeps .venv)"
 
@@ -27,6 +29,7 @@ $(STAMP): requirements.txt requirements-test.txt pyproject.toml
 	@touch $@
 
 book: $(STAMP)
+	$(BIN)/python scripts/exercise_index.py
 	$(BIN)/jupyter-book build -W --keep-going .
 	@echo "The book is at file://$(CURDIR)/_build/html/index.html  (or: make serve)"
 
@@ -51,6 +54,14 @@ bench: $(STAMP)
 
 linkcheck: $(STAMP)
 	$(BIN)/jupyter-book build --builder linkcheck .
+
+student: $(STAMP)
+	$(BIN)/python scripts/make_student.py --out student
+
+pdf: $(STAMP)
+	@test -f _build/html/index.html || $(MAKE) book
+	@PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/provision.sh > /dev/null
+	$(BIN)/python scripts/make_pdf.py --out _build/pdf
 
 clean:
 	rm -rf _build

@@ -9,7 +9,8 @@ Import it as ``import gdlib as gd``. Two layers:
   functions), :mod:`gdlib.plotting` (``figure``, ``show`` with alt text, palette),
   :mod:`gdlib.widgets` (``explore`` and ``slider``: sliders that work live and in the
   static book), :mod:`gdlib.exercises` (``check`` and ``quiz``), :mod:`gdlib.notebook`
-  (``glue``), :mod:`gdlib.prose` (results in words) and ``gdlib._checks`` (argument checks);
+  (``glue``), :mod:`gdlib.prose` (results in words), :mod:`gdlib.sealed` (answer keys for
+  student notebooks) and ``gdlib._checks`` (argument checks);
 * **the chapter layer**, :mod:`gdlib.chapters`, one module per notebook, named like it:
   ``gdlib/chapters/ch05_learning_rate.py`` belongs to ``chapters/05_learning_rate.ipynb``.
   A chapter module imports only the core; the core never imports a chapter module.

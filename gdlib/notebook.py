@@ -12,7 +12,13 @@ import numbers
 
 import numpy as np
 
-__all__ = ["glue", "plain", "versions"]
+__all__ = ["SIGNIFICANT", "glue", "plain", "stable", "versions"]
+
+#: Significant digits a glued float keeps. numpy's SIMD kernels and BLAS differ by CPU in
+#: the last bits (about 1e-16 relative; 1e-13 after long iterations), so the stored value,
+#: which nbval compares, must not carry them. Eight digits are more than any sentence
+#: shows, and a change at the precision the prose shows still changes the stored value.
+SIGNIFICANT = 8
 
 
 def plain(value):
@@ -50,9 +56,38 @@ def versions() -> str:
     return f"gdlib {__version__} · numpy {np.__version__} · matplotlib {matplotlib.__version__}"
 
 
-def glue(name: str, value, *, display: bool = False) -> None:
-    """Glue ``value`` under ``name`` for the book's prose (returns nothing, shows nothing)."""
+def stable(value, digits: int = SIGNIFICANT):
+    """``value`` with every float rounded to ``digits`` significant digits.
+
+    Numbers inside lists, tuples and numpy arrays are rounded too (arrays become lists, so
+    the stored text is a plain Python literal that ``{glue:text}`` can read back). Integers,
+    booleans, strings and non-finite floats are kept as they are.
+
+    Examples
+    --------
+    >>> stable(0.29552109331914017), stable(1.8129474852133584e-14)
+    (0.29552109, 1.8129475e-14)
+    >>> stable(np.array([1 / 3, 2.0])), stable((7, "x", float("inf")))
+    ([0.33333333, 2.0], (7, 'x', inf))
+    """
     value = plain(value)
+    if isinstance(value, float):
+        return float(f"{value:.{digits}g}") if np.isfinite(value) else value
+    if isinstance(value, np.ndarray):
+        return stable(value.tolist(), digits)
+    if isinstance(value, (list, tuple)):
+        return type(value)(stable(v, digits) for v in value)
+    return value
+
+
+def glue(name: str, value, *, display: bool = False) -> None:
+    """Glue ``value`` under ``name`` for the book's prose (returns nothing, shows nothing).
+
+    Floats are stored rounded by :func:`stable`, so the committed record is the same on
+    every CPU; format them in the prose (``{glue:text}`name:.3f```) to the digits the
+    sentence needs.
+    """
+    value = stable(value)
     try:
         from myst_nb import glue as _glue
     except ImportError:  # e.g. Colab: the prose is not rendered there anyway

@@ -75,6 +75,10 @@ def test_new_chapter_creates_a_chapter_that_executes_tests_and_builds(scratch):
     run([py, "scripts/execute_notebooks.py", f"chapters/{stem}.ipynb"], cwd=root, env=env)
     run([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_notebooks.py",
          "tests/test_layout.py", f"tests/test_{module}.py"], cwd=root, env=env)
+    for extra in ("tests/test_parameters.py", "tests/test_exercise_index.py"):
+        if (root / extra).exists():  # the parameters cell and the exercise metadata
+            run([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", extra, "-k", stem],
+                cwd=root, env=env)
     run([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-sanitize-with",
          "nbval_sanitize.cfg", f"chapters/{stem}.ipynb"], cwd=root, env=env)
     run([str(BIN / "ruff"), "check", f"chapters/{stem}.ipynb", f"gdlib/chapters/{module}.py",

@@ -1,0 +1,70 @@
+"""make pdf: the whole book and each chapter as PDF, checked as a reader would (issue 22)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import sys
+
+import pytest
+
+from .conftest import CHAPTERS, ROOT
+
+spec = importlib.util.spec_from_file_location("make_pdf", ROOT / "scripts" / "make_pdf.py")
+make_pdf = importlib.util.module_from_spec(spec)
+sys.modules["make_pdf"] = make_pdf
+spec.loader.exec_module(make_pdf)
+
+RAW_TEX = re.compile(r"\\(frac|sum|nabla|partial|begin|mathbf|eta|alpha|beta|sqrt|cdot|left)\b"
+                     r"|\$\$|\{glue|\\\(|\\\[")
+
+
+def _title(chapter: str) -> str:
+    nb = json.loads((ROOT / f"{chapter}.ipynb").read_text())
+    for cell in nb["cells"]:
+        src = "".join(cell["source"]).lstrip()
+        if cell["cell_type"] == "markdown" and src.startswith("# "):
+            return src.splitlines()[0][2:].strip()
+    raise AssertionError(f"{chapter} has no title")
+
+
+@pytest.fixture(scope="module")
+def pdfs(site, tmp_path_factory):
+    out = tmp_path_factory.mktemp("pdf")
+    assert make_pdf.main(["--site", str(site), "--out", str(out)]) == 0
+    return out
+
+
+def _text(path) -> tuple[int, str]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))  # opens: a damaged file raises here
+    return len(reader.pages), "\n".join(p.extract_text() or "" for p in reader.pages)
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", " ", s)
+
+
+def test_the_book_pdf_holds_every_chapter(pdfs):
+    pages, text = _text(pdfs / "downhill.pdf")
+    assert 10 * len(CHAPTERS) <= pages <= 80 * len(CHAPTERS) + 80, pages
+    flat = _squash(text)
+    for chapter in CHAPTERS:
+        assert _title(chapter) in flat, f"{chapter}'s title is not in the book PDF"
+    leftover = RAW_TEX.findall(text)
+    assert not leftover, f"raw LaTeX or glue left in the PDF: {sorted(set(leftover))[:5]}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_each_chapter_pdf(pdfs, chapter):
+    pages, text = _text(pdfs / (chapter.split("/")[-1] + ".pdf"))
+    assert 3 <= pages <= 80, pages
+    flat = _squash(text)
+    assert _title(chapter) in flat
+    assert not RAW_TEX.findall(text)
+    # the solutions come last, after the chapter's own end, not under the exercises
+    assert "Solutions" in flat
+    assert flat.rindex("Solutions") > flat.rindex("Further reading")
+    # sliders became labelled strips: no slider's "use the slider" control text is printed
