@@ -26,6 +26,7 @@ __all__ = [
     "returned_float",
     "norms",
     "raw_norms",
+    "safe_norms",
 ]
 
 
@@ -223,10 +224,12 @@ def norms(a, axis=None) -> np.ndarray:
 
 def raw_norms(a: np.ndarray, axis=None) -> np.ndarray:
     """:func:`norms` of a float array, for callers already inside ``np.errstate``."""
-    if axis == 1 and a.ndim == 2:  # rows: the hot path of descend's block checks
-        sq = np.einsum("ij,ij->i", a, a)
-    else:
-        sq = np.add.reduce(a * a, axis=axis)
+    return safe_norms(a, np.add.reduce(a * a, axis=axis), axis)
+
+
+def safe_norms(a: np.ndarray, sq: np.ndarray, axis=None) -> np.ndarray:
+    """``sqrt(sq)``, where ``sq`` holds the sums of squares of ``a`` along ``axis``, redone
+    with scaling wherever ``sq`` over- or underflowed."""
     out = np.sqrt(sq)
     ok = (sq > 1e-290) & (sq < 1e290)
     if a.size and not ok.all():

@@ -32,6 +32,7 @@ from ._checks import (
     raw_norms,
     returned_array,
     returned_float,
+    safe_norms,
 )
 
 __all__ = [
@@ -238,7 +239,7 @@ class Run:
     @property
     def grad_norms(self) -> np.ndarray:
         """The gradient's norm at every iterate (overflow- and underflow-safe)."""
-        return norms(self.grads.reshape(len(self.grads), -1), axis=1)
+        return norms(self.grads.reshape(len(self.grads), -1), axis=1)  # = sqrt(sum g^2)
 
     @property
     def loss(self) -> float | None:
@@ -271,11 +272,15 @@ def _grow(buf: np.ndarray | None, cap: int) -> np.ndarray | None:
     return new
 
 
+def _row_norms(X: np.ndarray) -> np.ndarray:
+    return safe_norms(X, np.einsum("ij,ij->i", X, X), axis=1)
+
+
 def _rules(xs, gs, losses, a, b, steps, tol, ftol, limit):
     """Each stopping rule on iterates ``a..b``: ``(rule, fired, value, bound)``, in order."""
     n = b - a + 1
-    xn = raw_norms(xs[a : b + 1].reshape(n, -1), axis=1)  # inside descend's errstate
-    gn = raw_norms(gs[a : b + 1].reshape(n, -1), axis=1)
+    xn = _row_norms(xs[a : b + 1].reshape(n, -1))  # inside descend's errstate
+    gn = _row_norms(gs[a : b + 1].reshape(n, -1))
     idx = np.arange(a, b + 1)
     later = idx > 0  # x0 was checked by descend itself
     out = [

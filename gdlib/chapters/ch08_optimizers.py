@@ -313,7 +313,7 @@ class AdaGrad(_Stateful):
         if self.weight_decay != 0:
             g = g + self.weight_decay * x
         self._sum = self._sum + g * g
-        return x - clr * _ratio(g, np.sqrt(self._sum) + self.eps)
+        return x - _ratio(clr * g, np.sqrt(self._sum) + self.eps)  # (clr g) / d, as before
 
 
 class RMSprop(_Stateful):
@@ -483,7 +483,7 @@ class Adam(_Stateful):
             v_hat = self._vmax / (1 - b2**t)
         else:
             v_hat = self._v / (1 - b2**t)
-        return x - lr * _ratio(m_hat, np.sqrt(v_hat) + self.eps)
+        return x - _ratio(lr * m_hat, np.sqrt(v_hat) + self.eps)  # (lr m) / d, as before
 
 
 class AdamW(Adam):
