@@ -14,7 +14,7 @@ help:
 	@echo "make test            everything CI runs: lint, gdlib tests, nbval, strict clean build, site checks"
 	@echo "make serve           serve the built book on http://127.0.0.1:8000"
 	@echo "make check-notebook NB=chapters/01_derivatives.ipynb   strict nbval of one chapter"
-	@echo "make outputs [NB=...] re-execute notebook(s) in place to refresh committed outputs"
+	@echo "make outputs [NB=...] re-execute notebook(s) in place (default: every notebook nbval checks)"
 	@echo "make bench           speed and size benchmarks, written to results/"
 	@echo "make student         solution-free notebooks for a class, written to student/"
 	@echo "make pdf             the book and each chapter as PDF, written to _build/pdf/"
@@ -44,7 +44,7 @@ check-notebook: $(STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider --nbval --nbval-sanitize-with nbval_sanitize.cfg $(NB)
 
 outputs: $(STAMP)
-	$(BIN)/python scripts/execute_notebooks.py $(if $(filter command line,$(origin NB)),$(NB),chapters/*.ipynb)
+	$(BIN)/python scripts/execute_notebooks.py $(if $(filter command line,$(origin NB)),$(NB),chapters/*.ipynb appendices/*.ipynb)
 
 lint: $(STAMP)
 	$(BIN)/ruff check gdlib tests scripts chapters appendices _ext

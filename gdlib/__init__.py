@@ -1,40 +1,36 @@
 """gdlib: the helper package of the Downhill course.
 
-Import it as ``import gdlib as gd``. The public API, by module:
+Import it as ``import gdlib as gd``. Two layers:
 
-* :mod:`gdlib.calculus`: ``derivative``, ``partial``, ``gradient``, ``hessian``,
-  ``directional_derivative``, ``check_gradient``;
-* :mod:`gdlib.descent`: ``descend`` (one run, returns a ``Run``), ``sweep`` (many runs
-  at once, returns a ``Sweep``);
-* :mod:`gdlib.optimizers`: update rules for ``descend(..., optimizer=...)``;
-* :mod:`gdlib.functions`: a catalogue of named test functions with gradients;
-* :mod:`gdlib.plotting`: palette, ``figure``, ``show`` (with alt text), plot helpers;
-* :mod:`gdlib.widgets`: ``explore`` and ``slider``, figures driven by sliders that work
-  live and in the static book;
-* :mod:`gdlib.notebook`: ``glue`` for numbers quoted in the prose;
-* :mod:`gdlib.prose`: rankings, comparisons and verdicts as words, slider steps inside a run;
-* :mod:`gdlib.exercises`: ``check`` (self-checking answers) and ``quiz`` (kernel-free
-  multiple choice);
-* per chapter: :mod:`gdlib.surfaces` (2), :mod:`gdlib.fields` (3), :mod:`gdlib.fitting` (4),
-  :mod:`gdlib.schedules` (5), :mod:`gdlib.autodiff` (6), :mod:`gdlib.pitfalls` (7);
-  the optimizers of Chapter 8 live in :mod:`gdlib.optimizers`.
+* **the core**, what two or more chapters use: :mod:`gdlib.calculus` (``derivative``,
+  ``partial``, ``gradient``, ``hessian``, ``directional_derivative``, ``check_gradient``),
+  :mod:`gdlib.descent` (``descend`` returns a ``Run``, ``sweep`` a ``Sweep``; the
+  ``Optimizer`` base and plain ``GD``), :mod:`gdlib.functions` (the one catalogue of test
+  functions), :mod:`gdlib.plotting` (``figure``, ``show`` with alt text, palette),
+  :mod:`gdlib.widgets` (``explore`` and ``slider``: sliders that work live and in the
+  static book), :mod:`gdlib.exercises` (``check`` and ``quiz``), :mod:`gdlib.notebook`
+  (``glue``), :mod:`gdlib.prose` (results in words), :mod:`gdlib.sealed` (answer keys for
+  student notebooks) and ``gdlib._checks`` (argument checks);
+* **the chapter layer**, :mod:`gdlib.chapters`, one module per notebook, named like it:
+  ``gdlib/chapters/ch05_learning_rate.py`` belongs to ``chapters/05_learning_rate.ipynb``.
+  A chapter module imports only the core; the core never imports a chapter module.
+
+The chapter modules keep the short names the notebooks use, as aliases of the same module
+objects: ``gd.surfaces`` (Chapter 2), ``gd.fields`` (3), ``gd.fitting`` (4),
+``gd.schedules`` (5), ``gd.autodiff`` (6), ``gd.pitfalls`` (7), ``gd.optimizers`` (8);
+``import gdlib.fitting`` and ``from gdlib.fitting import x`` work too.
 """
 
+import sys as _sys
+
 from . import (
-    autodiff,
     calculus,
     descent,
     exercises,
-    fields,
-    fitting,
     functions,
     notebook,
-    optimizers,
-    pitfalls,
     plotting,
     prose,
-    schedules,
-    surfaces,
     widgets,
 )
 from .calculus import (
@@ -47,12 +43,42 @@ from .calculus import (
     hessian,
     partial,
 )
-from .descent import Run, Sweep, descend, sweep
+from .chapters import (
+    ch02_partial_derivatives,
+    ch03_gradients,
+    ch04_gradient_descent,
+    ch05_learning_rate,
+    ch06_chain_rule,
+    ch07_pitfalls,
+    ch08_optimizers,
+)
+from .descent import GD, Optimizer, Run, Sweep, descend, sweep
 from .functions import CATALOGUE, TestFunction
 from .functions import get as get_function
-from .optimizers import GD, Optimizer
 from .plotting import COLORS, PALETTE, figure, show, use_style
 from .widgets import Explorer, explore, slider
+
+#: The old (topic) names of the chapter modules: the same module objects, so
+#: ``gd.fitting.x``, ``import gdlib.fitting`` and ``from gdlib.fitting import x`` all work.
+ALIASES = {
+    "surfaces": ch02_partial_derivatives,
+    "fields": ch03_gradients,
+    "fitting": ch04_gradient_descent,
+    "schedules": ch05_learning_rate,
+    "autodiff": ch06_chain_rule,
+    "pitfalls": ch07_pitfalls,
+    "optimizers": ch08_optimizers,
+}
+for _name, _module in ALIASES.items():
+    _sys.modules[f"{__name__}.{_name}"] = _module
+surfaces = ch02_partial_derivatives
+fields = ch03_gradients
+fitting = ch04_gradient_descent
+schedules = ch05_learning_rate
+autodiff = ch06_chain_rule
+pitfalls = ch07_pitfalls
+optimizers = ch08_optimizers
+del _name, _module
 
 __version__ = "0.1.0"
 
@@ -65,12 +91,12 @@ __all__ = [
     "fitting",
     "notebook",
     "pitfalls",
+    "prose",
     "schedules",
     "surfaces",
     "functions",
     "optimizers",
     "plotting",
-    "prose",
     "widgets",
     "GradientCheck",
     "check_gradient",

@@ -19,7 +19,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_finite_array, check_callable, positive_float
+from ._checks import (
+    as_finite_array,
+    check_callable,
+    norms,
+    positive_float,
+    returned_array,
+    returned_float,
+)
 
 __all__ = [
     "default_step",
@@ -49,7 +56,20 @@ def default_step(x: np.ndarray | float) -> np.ndarray:
 def _step(x: np.ndarray, h: float | None) -> np.ndarray | float:
     if h is None:
         return default_step(x)
-    return positive_float(h, "h")
+    h = positive_float(h, "h")
+    xa = np.asarray(x, dtype=float)
+    lost = xa + h == xa - h  # the step vanishes in rounding: the difference would be 0
+    if np.any(lost):
+        at = float(np.abs(xa[lost]).max()) if xa.ndim else float(abs(xa))
+        raise ValueError(f"h = {h!r} is too small for x = {at:g}: x + h and x - h round to "
+                         f"the same number (use h >= {float(_EPS * max(1.0, at)):.1e}, or the "
+                         "default)")
+    return h
+
+
+def _f(f, point) -> float:
+    """``f(point)`` as one float; what f returned is checked (names f)."""
+    return returned_float(f(point), "f")
 
 
 def derivative(f: Callable, x, h: float | None = None):
@@ -80,7 +100,7 @@ def derivative(f: Callable, x, h: float | None = None):
     check_callable(f, "f")
     xa = as_finite_array(x, "x")
     hh = _step(xa, h)
-    out = (np.asarray(f(xa + hh), dtype=float) - np.asarray(f(xa - hh), dtype=float)) / (2 * hh)
+    out = (returned_array(f(xa + hh), "f") - returned_array(f(xa - hh), "f")) / (2 * hh)
     return float(out) if np.ndim(out) == 0 else out
 
 
@@ -107,7 +127,7 @@ def partial(f: Callable, x, i: int, h: float | None = None) -> float:
     hh = float(_step(xa[i], h))
     e = np.zeros_like(xa)
     e[i] = hh
-    return (float(f(xa + e)) - float(f(xa - e))) / (2 * hh)
+    return (_f(f, xa + e) - _f(f, xa - e)) / (2 * hh)
 
 
 def gradient(f: Callable, x, h: float | None = None) -> np.ndarray:
@@ -138,7 +158,7 @@ def gradient(f: Callable, x, h: float | None = None) -> np.ndarray:
     # All 2n shifted points in one array: row k is x + h_k e_k, row n + k is x - h_k e_k.
     shifts = np.diag(hs)
     points = np.concatenate([xa + shifts, xa - shifts])
-    values = np.array([float(f(p)) for p in points])
+    values = np.array([_f(f, p) for p in points])
     n = xa.size
     return (values[:n] - values[n:]) / (2 * hs)
 
@@ -174,10 +194,10 @@ def hessian(f: Callable, x, h: float | None = None) -> np.ndarray:
             ei[i] = hs[i]
             ej[j] = hs[j]
             val = (
-                float(f(xa + ei + ej))
-                - float(f(xa + ei - ej))
-                - float(f(xa - ei + ej))
-                + float(f(xa - ei - ej))
+                _f(f, xa + ei + ej)
+                - _f(f, xa + ei - ej)
+                - _f(f, xa - ei + ej)
+                + _f(f, xa - ei - ej)
             ) / (4 * hs[i] * hs[j])
             H[i, j] = H[j, i] = val
     return H
@@ -199,12 +219,12 @@ def directional_derivative(f: Callable, x, direction, h: float | None = None) ->
     d = _vector_point(direction, "direction")
     if d.shape != xa.shape:
         raise ValueError(f"direction must have the shape of x {xa.shape}, got {d.shape}")
-    norm = np.linalg.norm(d)
+    norm = float(norms(d))  # no overflow for a direction of 1e300, no underflow for 1e-300
     if norm == 0:
         raise ValueError("direction must be a non-zero vector")
     u = d / norm
-    hh = float(_step(np.linalg.norm(xa), h))
-    return (float(f(xa + hh * u)) - float(f(xa - hh * u))) / (2 * hh)
+    hh = float(_step(float(norms(xa)), h))
+    return (_f(f, xa + hh * u) - _f(f, xa - hh * u)) / (2 * hh)
 
 
 @dataclass(frozen=True)

@@ -19,16 +19,172 @@ A run ends in one of three ways, its ``status``:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from ._checks import as_finite_array, check_callable, nonneg_int, positive_float
-from .optimizers import GD, Optimizer, learning_rate_at
+from ._checks import (
+    as_finite_array,
+    check_callable,
+    nonneg_int,
+    norms,
+    positive_float,
+    raw_norms,
+    returned_array,
+    returned_float,
+    safe_norms,
+)
 
-__all__ = ["descend", "Run", "sweep", "Sweep", "STATUSES"]
+__all__ = [
+    "descend",
+    "Run",
+    "sweep",
+    "Sweep",
+    "STATUSES",
+    "Optimizer",
+    "GD",
+    "learning_rate_at",
+    "check_lr",
+    "Stop",
+    "RULES",
+]
 
 STATUSES = ("converged", "max_steps", "diverged")
+
+
+# --------------------------------------------------------------------------- update rules
+# The base of every update rule (Chapter 5's Backtracking, Chapter 7's ClipByNorm and
+# Chapter 8's optimizers subclass it) and plain gradient descent, which descend uses.
+
+
+def learning_rate_at(lr: float | Callable[[int], float], k: int) -> float:
+    """The learning rate for step ``k``: ``lr`` itself, or ``lr(k)`` for a schedule.
+
+    Examples
+    --------
+    >>> learning_rate_at(0.1, 5), learning_rate_at(lambda k: 1 / (k + 1), 3)
+    (0.1, 0.25)
+    """
+    if callable(lr):
+        return positive_float(lr(k), f"lr({k}) (the schedule's value)")
+    return lr
+
+
+def check_lr(lr) -> float | Callable[[int], float]:
+    """``lr`` checked: a positive finite number, or a schedule whose first value is one."""
+    if callable(lr):
+        learning_rate_at(lr, 0)  # fail early on a schedule that gives nonsense
+        return lr
+    return positive_float(lr, "lr")
+
+
+
+
+class Optimizer:
+    """Base class: subclasses implement :meth:`step` and, if they keep state, :meth:`reset`."""
+
+    name = "optimizer"
+
+    def reset(self, x0: np.ndarray) -> None:  # noqa: B027 - stateless by default
+        """Forget all state before a run starting at ``x0``."""
+
+    def step(self, x: np.ndarray, g: np.ndarray, k: int) -> np.ndarray:
+        """Return the next point."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if not k.startswith("_"))
+        return f"{type(self).__name__}({params})"
+
+
+class GD(Optimizer):
+    """Plain gradient descent: ``x <- x - lr * g``.
+
+    Reference: Cauchy (1847); PyTorch ``torch.optim.SGD`` with ``momentum=0`` and
+    ``weight_decay=0``.
+
+    Examples
+    --------
+    >>> float(GD(lr=0.1).step(np.array(8.0), np.array(16.0), 0))
+    6.4
+    """
+
+    name = "gradient descent"
+
+    def __init__(self, lr: float | Callable[[int], float]):
+        self.lr = check_lr(lr)
+
+    def step(self, x, g, k):
+        return x - learning_rate_at(self.lr, k) * g
+
+
+# --------------------------------------------------------------------------- stop reasons
+
+#: Every stopping rule and the status it gives, in the order the rules are checked.
+RULES = {
+    "x_nonfinite": "diverged",
+    "ran_away": "diverged",
+    "grad_nonfinite": "diverged",
+    "loss_nonfinite": "diverged",
+    "raised": "diverged",
+    "tol": "converged",
+    "ftol": "converged",
+    "max_steps": "max_steps",
+}
+
+
+@dataclass(frozen=True)
+class Stop:
+    """Why a run stopped, as data (``Run.stop``); :meth:`words` says it in one sentence.
+
+    Attributes
+    ----------
+    step : int
+        The step at which the run stopped.
+    rule : str
+        Which rule fired, a key of :data:`RULES`: ``"tol"``, ``"ftol"``, ``"max_steps"``,
+        ``"ran_away"``, ``"x_nonfinite"``, ``"grad_nonfinite"``, ``"loss_nonfinite"`` or
+        ``"raised"`` (a callable raised an arithmetic error: a blow-up too).
+    value, bound : float
+        What was measured (``|x|``, ``|gradient|``, the loss change) and what it was
+        compared with (the runaway limit, ``tol``, ``ftol``); NaN where not applicable.
+    lr : float or None
+        For plain gradient descent that diverged, the learning rate of the last step.
+    detail : str
+        For ``"raised"``: which callable raised what.
+    """
+
+    step: int
+    rule: str
+    value: float = float("nan")
+    bound: float = float("nan")
+    lr: float | None = None
+    detail: str = ""
+
+    @property
+    def status(self) -> str:
+        """``"converged"``, ``"max_steps"`` or ``"diverged"``."""
+        return RULES[self.rule]
+
+    def words(self, steps: int, tol: float | None = None) -> str:
+        """The stop as one sentence (the only place a stop becomes words)."""
+        lr = "" if self.lr is None else f" with lr = {self.lr:.3g}"
+        v, b, j = self.value, self.bound, self.step
+        still = f"; |gradient| is still {v:.3g}" if tol is not None else ""
+        return {
+            "x_nonfinite": lambda: f"the iterates became non-finite{lr} at step {j}",
+            "ran_away": lambda: f"the iterates ran away{lr}: |x| = {v:.3g} exceeded {b:.3g} "
+                                f"at step {j}",
+            "grad_nonfinite": lambda: f"the gradient became non-finite at step {j}",
+            "loss_nonfinite": lambda: f"the loss became non-finite at step {j}",
+            "raised": lambda: f"{self.detail} at step {j}",
+            "tol": lambda: f"|gradient| = {v:.3g} fell below tol = {b:.3g} at step {j}",
+            "ftol": lambda: f"the loss changed by {v:.3g} < ftol = {b:.3g} at step {j}",
+            "max_steps": lambda: f"took all {steps} steps{still}",
+        }[self.rule]()
+
+
+# --------------------------------------------------------------------------- runs
 
 
 def _fmt(v) -> str:
@@ -54,9 +210,11 @@ class Run:
     status : str
         ``"converged"``, ``"max_steps"`` or ``"diverged"``.
     reason : str
-        One sentence: why it stopped.
+        One sentence: why it stopped (``stop.words(...)``).
     optimizer : Optimizer
         The update rule used.
+    stop : Stop
+        Why it stopped, as data: the rule, the step, the measured value and its bound.
     """
 
     xs: np.ndarray
@@ -65,6 +223,7 @@ class Run:
     status: str
     reason: str
     optimizer: Optimizer = field(default=None)
+    stop: Stop | None = field(default=None)
 
     @property
     def x(self):
@@ -79,9 +238,8 @@ class Run:
 
     @property
     def grad_norms(self) -> np.ndarray:
-        """The gradient's norm at every iterate."""
-        g = self.grads.reshape(len(self.grads), -1)
-        return np.sqrt(np.sum(g * g, axis=1))
+        """The gradient's norm at every iterate (overflow- and underflow-safe)."""
+        return norms(self.grads.reshape(len(self.grads), -1), axis=1)  # = sqrt(sum g^2)
 
     @property
     def loss(self) -> float | None:
@@ -102,69 +260,178 @@ class Run:
         return f"Run({self.status} after {self.steps} steps, x={x}{loss}): {self.reason}"
 
 
-def _as_grad(g, shape):
-    g = np.asarray(g, dtype=float)
-    if g.shape != shape:
-        raise ValueError(f"grad returned an array of shape {g.shape}, but x0 has shape {shape}")
-    return g
-
-
 _FIRST_BLOCK, _MAX_BLOCK = 8, 256
+_NAN = float("nan")
 
 
-def _grow(buf: np.ndarray, cap: int) -> np.ndarray:
+def _grow(buf: np.ndarray | None, cap: int) -> np.ndarray | None:
+    if buf is None:
+        return None
     new = np.empty((cap,) + buf.shape[1:])
     new[: len(buf)] = buf
     return new
 
 
-def _first_stop(xs, gs, losses, a, b, steps, tol, ftol, limit):
-    """The first iterate in ``a..b`` at which a run stops, as ``(j, status, reason)``.
+def _row_norms(X: np.ndarray) -> np.ndarray:
+    return safe_norms(X, np.einsum("ij,ij->i", X, X), axis=1)
 
-    Per iterate the rules apply in this order: the iterate ran away (or is non-finite);
-    its gradient or loss is non-finite; ``|gradient| < tol``; the loss changed by less
-    than ``ftol``; it is the last allowed step. ``None`` if the run goes on past ``b``.
+
+def _rules(xs, gs, losses, a, b, steps, tol, ftol, limit):
+    """Each stopping rule on iterates ``a..b``: ``(rule, fired, value, bound)``, in order."""
+    n = b - a + 1
+    xn = _row_norms(xs[a : b + 1].reshape(n, -1))  # inside descend's errstate
+    gn = _row_norms(gs[a : b + 1].reshape(n, -1))
+    idx = np.arange(a, b + 1)
+    later = idx > 0  # x0 was checked by descend itself
+    out = [
+        ("x_nonfinite", later & ~np.isfinite(xn), xn, _NAN),
+        ("ran_away", later & (xn > limit), xn, limit),
+        ("grad_nonfinite", ~np.isfinite(gn), gn, _NAN),
+    ]
+    if losses is not None:
+        cur = losses[a : b + 1]
+        prev = losses[a - 1 : b] if a > 0 else np.concatenate([[np.nan], cur[:-1]])
+        out.append(("loss_nonfinite", ~np.isfinite(cur), cur, _NAN))
+    if tol is not None:
+        out.append(("tol", gn < tol, gn, tol))
+    if ftol is not None:
+        change = np.abs(cur - prev)
+        out.append(("ftol", later & (change < ftol), change, ftol))
+    out.append(("max_steps", idx == steps, gn, _NAN))
+    return out
+
+
+def _first_stop(xs, gs, losses, a, b, steps, tol, ftol, limit) -> Stop | None:
+    """The first iterate in ``a..b`` at which a run stops, as a :class:`Stop`.
+
+    Per iterate the rules apply in the order of :data:`RULES`. ``None`` if the run goes
+    on past ``b``.
     """
     if b < a:
         return None
-    n = b - a + 1
-    X = xs[a : b + 1].reshape(n, -1)
-    G = gs[a : b + 1].reshape(n, -1)
-    xn = np.sqrt(np.einsum("ij,ij->i", X, X))
-    gn = np.sqrt(np.einsum("ij,ij->i", G, G))
-    idx = np.arange(a, b + 1)
-    with np.errstate(invalid="ignore"):
-        rules = [(idx > 0) & ~(xn <= limit), ~np.isfinite(gn)]  # "not <=" also catches nan
-        if losses is not None:
-            L = losses[max(a - 1, 0) : b + 1]
-            cur = L[1:] if a > 0 else L
-            rules.append(~np.isfinite(cur))
-        rules.append(gn < tol if tol is not None else np.zeros(n, bool))
-        if ftol is not None:
-            prev = L[:-1] if a > 0 else np.concatenate([[np.nan], L[:-1]])
-            rules.append((idx > 0) & (np.abs(cur - prev) < ftol))
-        rules.append(idx == steps)
-    hit = np.logical_or.reduce(rules)
+    rules = _rules(xs, gs, losses, a, b, steps, tol, ftol, limit)
+    hit = np.logical_or.reduce([fired for _, fired, _, _ in rules])
     if not hit.any():
         return None
     i = int(np.argmax(hit))
-    j = a + i
-    if j > 0 and not (xn[i] <= limit):
-        return j, "diverged", f"ran away: |x| = {xn[i]:.3g} exceeded {limit:.3g} at step {j}"
-    if not np.isfinite(gn[i]):
-        return j, "diverged", f"the gradient became non-finite at step {j}"
-    if losses is not None and not np.isfinite(losses[j]):
-        return j, "diverged", f"the loss became non-finite at step {j}"
-    if tol is not None and gn[i] < tol:
-        return j, "converged", f"|gradient| = {gn[i]:.3g} fell below tol = {tol:.3g} at step {j}"
-    if ftol is not None and j > 0:
-        change = abs(losses[j] - losses[j - 1])
-        if change < ftol:
-            return j, "converged", (
-                f"the loss changed by {change:.3g} < ftol = {ftol:.3g} at step {j}"
-            )
-    best = f"; |gradient| is still {gn[i]:.3g}" if tol is not None else ""
-    return j, "max_steps", f"took all {steps} steps{best}"
+    rule, _, value, bound = next(r for r in rules if r[1][i])
+    return Stop(a + i, rule, float(value[i]), float(bound))
+
+
+def _after_error(exc, who, rec, a, b, steps, tol, ftol, limit) -> Stop:
+    """A callable raised at iterate ``b + 1`` (or during step ``b``): what the run says.
+
+    A step-by-step check might have stopped earlier (the iterate past a stopping point may
+    be outside grad's domain), or at the iterate itself if it ran away: then that is the
+    answer. Otherwise an arithmetic error (overflow, division by zero) is a blow-up, so
+    the run diverged; anything else is a real error and propagates.
+    """
+    stop = _first_stop(*rec, a, b, steps, tol, ftol, limit)
+    if stop is not None:
+        return stop
+    k = b + 1 if who != "the optimizer" else b
+    xn = float(raw_norms(rec[0][k]))
+    if k > 0 and not np.isfinite(xn):
+        return Stop(k, "x_nonfinite", xn)
+    if k > 0 and xn > limit:
+        return Stop(k, "ran_away", xn, limit)
+    if isinstance(exc, ArithmeticError):
+        return Stop(k, "raised", detail=f"{who} raised {type(exc).__name__} ({exc})")
+    raise exc
+
+
+def _loop(grad, f, x, optimizer, steps, tol, ftol, limit):
+    """Step and record; check the stopping rules on blocks of iterates (see descend)."""
+    shape, scalar = x.shape, x.shape == ()
+    cap = min(steps + 1, 1024)
+    xs, gs = np.empty((cap,) + shape), np.empty((cap,) + shape)
+    losses = np.empty(cap) if f is not None else None
+    xs[0] = x
+    fast_lr = optimizer.lr if type(optimizer) is GD and not callable(optimizer.lr) else None
+    k = checked = 0  # xs[k] is the current iterate; iterates < checked passed every check
+    block = _FIRST_BLOCK
+    while True:
+        try:
+            g = grad(x)
+            tg = type(g)
+            if not ((tg is np.ndarray and g.shape == shape) or (tg is np.float64 and scalar)):
+                g = returned_array(g, "grad", shape, expected=f"but x0 has shape {shape}")
+            gs[k] = g
+        except Exception as exc:  # noqa: BLE001 - sorted out by _after_error
+            return xs, gs, losses, _after_error(exc, "grad", (xs, gs, losses), checked, k - 1,
+                                                steps, tol, ftol, limit)
+        if losses is not None:
+            try:
+                losses[k] = _loss(f, x)
+            except Exception as exc:  # noqa: BLE001
+                return xs, gs, losses, _after_error(exc, "f", (xs, gs, losses), checked,
+                                                    k - 1, steps, tol, ftol, limit)
+        if k == steps or k + 1 - checked >= block:
+            stop = _first_stop(xs, gs, losses, checked, k, steps, tol, ftol, limit)
+            if stop is not None:
+                return xs, gs, losses, stop
+            checked, block = k + 1, min(2 * block, _MAX_BLOCK)
+        try:
+            x = x - fast_lr * g if fast_lr is not None else _next(optimizer, x, g, k, shape)
+        except Exception as exc:  # noqa: BLE001
+            return xs, gs, losses, _after_error(exc, "the optimizer", (xs, gs, losses),
+                                                checked, k, steps, tol, ftol, limit)
+        k += 1
+        if k == cap:
+            cap = min(2 * cap, steps + 1)
+            xs, gs, losses = _grow(xs, cap), _grow(gs, cap), _grow(losses, cap)
+        xs[k] = x
+
+
+def _loss(f, x) -> float:
+    v = f(x)
+    return v if type(v) is float or type(v) is np.float64 else returned_float(v, "f")
+
+
+def _next(optimizer, x, g, k, shape) -> np.ndarray:
+    new = optimizer.step(x, g, k)
+    if type(new) is np.ndarray and new.shape == shape:
+        return new
+    return returned_array(new, f"{type(optimizer).__name__}.step", shape,
+                          expected=f"but x0 has shape {shape}")
+
+
+def _choose_optimizer(lr, optimizer) -> Optimizer:
+    if optimizer is None:
+        if lr is None:
+            raise TypeError("descend() needs lr= (the learning rate) or optimizer=")
+        return GD(lr)
+    if lr is not None:
+        raise TypeError("give either lr= or optimizer= (which has its own lr), not both")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            f"optimizer must be a gdlib.Optimizer, got {type(optimizer).__name__}"
+        )
+    return optimizer
+
+
+def _finish(xs, gs, losses, stop: Stop, f, optimizer) -> tuple:
+    """Cut the record at the stop; a runaway iterate's gradient is not part of it."""
+    j = stop.step
+    xs, gs = xs[: j + 1].copy(), gs[: j + 1].copy()
+    losses = None if losses is None else losses[: j + 1].copy()
+    if stop.rule in ("ran_away", "x_nonfinite") or (stop.rule == "raised" and j == len(xs) - 1
+                                                     and "optimizer" not in stop.detail):
+        gs[j] = np.nan
+        if losses is not None:  # its loss is kept, when it can be computed
+            losses[j] = _safe_loss(f, xs[j])
+    if stop.rule in ("ran_away", "x_nonfinite") and isinstance(optimizer, GD):
+        stop = replace(stop, lr=learning_rate_at(optimizer.lr, j - 1))
+    return xs, gs, losses, stop
+
+
+def _safe_loss(f, x) -> float:
+    if not np.all(np.isfinite(x)):
+        return _NAN
+    try:
+        return float(_loss(f, x))
+    except ArithmeticError:
+        return _NAN
 
 
 def descend(
@@ -199,7 +466,8 @@ def descend(
     f : callable, optional
         The function being minimised, to record ``losses``.
     optimizer : Optimizer, optional
-        Another update rule (see :mod:`gdlib.optimizers`); default :class:`GD` with ``lr``.
+        Another update rule (see :mod:`gdlib.chapters.ch08_optimizers`, ``gd.optimizers``);
+        default :class:`GD` with ``lr``.
     diverge_factor : float
         Stop as ``"diverged"`` once ``|x| > diverge_factor * (1 + |x0|)``.
 
@@ -213,7 +481,11 @@ def descend(
     stops early ``grad`` (and ``f``) may already have been called at a few iterates past
     the stopping point. The record is cut exactly where a step-by-step check would stop;
     only a *stateful* gradient (e.g. one drawing random mini-batches) notices the extra
-    calls, in the state it is left in.
+    calls, in the state it is left in. An error raised by ``grad``, ``f``, a schedule or
+    the optimizer past the stopping point is therefore ignored. An arithmetic error
+    (``OverflowError``, ``ZeroDivisionError``) ends the run as ``"diverged"``; a callable
+    that returns something that is not a real number (None, a string, a complex number,
+    the wrong shape) is an error naming it.
 
     Examples
     --------
@@ -230,106 +502,24 @@ def descend(
         check_callable(f, "f")
     x = as_finite_array(x0, "x0").copy()
     steps = nonneg_int(steps, "steps")
-    if tol is not None:
-        tol = positive_float(tol, "tol")
-    if ftol is not None:
-        ftol = positive_float(ftol, "ftol")
-        if f is None:
-            raise ValueError("ftol needs f: give the function whose change is measured")
+    tol = None if tol is None else positive_float(tol, "tol")
+    ftol = None if ftol is None else positive_float(ftol, "ftol")
+    if ftol is not None and f is None:
+        raise ValueError("ftol needs f: give the function whose change is measured")
     diverge_factor = positive_float(diverge_factor, "diverge_factor")
-    if optimizer is None:
-        if lr is None:
-            raise TypeError("descend() needs lr= (the learning rate) or optimizer=")
-        optimizer = GD(lr)
-    else:
-        if lr is not None:
-            raise TypeError("give either lr= or optimizer= (which has its own lr), not both")
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(
-                f"optimizer must be a gdlib.optimizers.Optimizer, got {type(optimizer).__name__}"
-            )
+    optimizer = _choose_optimizer(lr, optimizer)
     optimizer.reset(x)
-
-    shape = x.shape
-    limit = diverge_factor * (1.0 + float(np.linalg.norm(x)))
-    # Records live in preallocated buffers that double when full.
-    cap = min(steps + 1, 1024)
-    xs = np.empty((cap,) + shape)
-    gs = np.empty((cap,) + shape)
-    losses = np.empty(cap) if f is not None else None
-    has_f, scalar = f is not None, shape == ()
-    xs[0] = x
-
     # The loop is the hot path of every chapter, so it only steps and records; the
     # stopping rules are checked on blocks of iterates at once, vectorised, and the run
     # is cut at the first iterate that triggers one, exactly as a per-step check would.
     # Blocks start small (a short run stops early) and double up to _MAX_BLOCK (a long
     # one pays little); scripts/bench.py measures the overhead against a bare loop.
-    fast_lr = optimizer.lr if type(optimizer) is GD and not callable(optimizer.lr) else None
-    k = 0          # steps taken; xs[k] is the current iterate
-    checked = 0    # iterates 0 .. checked-1 passed every check
-    verdict = None
-    block = _FIRST_BLOCK
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        while True:
-            try:
-                g = grad(x)
-                tg = type(g)
-                # the float buffer casts; only the shape needs checking (no broadcasting)
-                if not ((tg is np.ndarray and g.shape == shape) or (tg is np.float64 and scalar)):
-                    g = _as_grad(g, shape)
-                gs[k] = g
-                if has_f:
-                    losses[k] = f(x)
-            except Exception:
-                # an iterate past a stopping point may be outside grad's domain: if the
-                # unchecked block already stops earlier, that is the answer
-                verdict = _first_stop(xs, gs, losses, checked, k - 1, steps, tol, ftol, limit)
-                if verdict is None:
-                    raise
-                break
-            if k == steps or k + 1 - checked >= block:
-                verdict = _first_stop(xs, gs, losses, checked, k, steps, tol, ftol, limit)
-                if verdict is not None:
-                    break
-                checked = k + 1
-                block = min(2 * block, _MAX_BLOCK)
-            if fast_lr is not None:
-                x = x - fast_lr * g
-            else:
-                x = np.asarray(optimizer.step(x, g, k), dtype=float)
-            k += 1
-            if k == cap:
-                cap = min(2 * cap, steps + 1)
-                xs = _grow(xs, cap)
-                gs = _grow(gs, cap)
-                if losses is not None:
-                    losses = _grow(losses, cap)
-            xs[k] = x
-
-    j, status, reason = verdict
-    xs = xs[: j + 1].copy()
-    gs = gs[: j + 1].copy()
-    if losses is not None:
-        losses = losses[: j + 1].copy()
-    if status == "diverged" and reason.startswith("ran away"):
-        # x_j ran away: its gradient is not part of the record; its loss is, if finite
-        gs[j] = np.nan
-        if losses is not None:
-            losses[j] = float(f(xs[j])) if np.all(np.isfinite(xs[j])) else float("nan")
-        lr_note = ""
-        if isinstance(optimizer, GD):
-            lr_note = f" with lr = {learning_rate_at(optimizer.lr, j - 1):.3g}"
-        reason = f"the iterates {reason[:8]}{lr_note}{reason[8:]}"
-
-    return Run(
-        xs=xs,
-        grads=gs,
-        losses=losses,
-        status=status,
-        reason=reason,
-        optimizer=optimizer,
-    )
+    with np.errstate(all="ignore"):
+        limit = diverge_factor * (1.0 + float(raw_norms(x)))
+        xs, gs, losses, stop = _finish(*_loop(grad, f, x, optimizer, steps, tol, ftol, limit),
+                                       f, optimizer)
+    return Run(xs=xs, grads=gs, losses=losses, status=stop.status,
+               reason=stop.words(steps, tol), optimizer=optimizer, stop=stop)
 
 
 @dataclass(frozen=True, repr=False)
@@ -408,7 +598,7 @@ def sweep(
     momentum : float or array_like, optional
         Heavy-ball momentum in PyTorch's form (``b <- momentum * b + g``, ``b = g`` at the
         first step; ``x <- x - lr * b``), >= 0 and broadcastable to ``batch`` with ``lr``;
-        see :func:`gdlib.optimizers.momentum_sweep`. Default: plain descent.
+        see :func:`gdlib.chapters.ch08_optimizers.momentum_sweep`. Default: plain descent.
     nesterov : bool
         With ``momentum``: PyTorch's Nesterov form, ``x <- x - lr * (g + momentum * b)``.
 
@@ -420,10 +610,31 @@ def sweep(
     """
     check_callable(grad, "grad")
     steps = nonneg_int(steps, "steps")
-    point_ndim = nonneg_int(point_ndim, "point_ndim")
-    if tol is not None:
-        tol = positive_float(tol, "tol")
+    tol = None if tol is None else positive_float(tol, "tol")
     diverge_factor = positive_float(diverge_factor, "diverge_factor")
+    x, lrb, mub, axes = _sweep_batch(x0, lr, momentum, nesterov, nonneg_int(point_ndim,
+                                                                            "point_ndim"))
+    batch = x.shape[: x.ndim - len(axes)]
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        limit = diverge_factor * (1.0 + _batch_norm(x, axes))
+        state = _SweepState(batch, steps, keep_path, x)
+        step = _heavy_ball(mub, nesterov, x) if momentum is not None else None
+        for k in range(steps + 1):
+            g = returned_array(grad(x), "grad", x.shape, expected=f"expected {x.shape}")
+            state.check_gradient(k, _batch_norm(g, axes), tol)
+            if k == steps:
+                break
+            mask = state.alive.reshape(lrb.shape)
+            x_new = np.where(mask, x - lrb * (g if step is None else step(g, mask)), x)
+            x = state.check_step(k, x, x_new, _batch_norm(x_new, axes), limit, mask.shape)
+    # A run that diverged is not "converged", even if its gradient was once small.
+    state.converged_at[state.diverged_at >= 0] = -1
+    return Sweep(xs=state.path, x=x, converged_at=state.converged_at,
+                 diverged_at=state.diverged_at, steps=steps)
+
+
+def _sweep_batch(x0, lr, momentum, nesterov, point_ndim):
+    """Check and broadcast sweep's inputs: starts, rates and momenta over one batch."""
     x0a = as_finite_array(x0, "x0")
     if np.asarray(lr).dtype == bool:  # as descend(): True is not a learning rate
         raise TypeError(f"lr must be a number or an array of numbers, got {lr!r}")
@@ -443,49 +654,50 @@ def sweep(
     x = np.broadcast_to(x0a, batch + point_shape).astype(float)
     lrb = np.broadcast_to(lra, batch).reshape(batch + tail)
     mub = np.broadcast_to(mua, batch).reshape(batch + tail)
-    buf = np.zeros_like(x)  # b = mu * 0 + g at the first step: the same as b = g
     axes = tuple(range(len(batch), len(batch) + point_ndim))
+    return x, lrb, mub, axes
 
-    def norm(a):
-        return np.sqrt(np.sum(a * a, axis=axes)) if axes else np.abs(a)
 
-    limit = diverge_factor * (1.0 + norm(x))
-    converged_at = np.full(batch, -1, dtype=int)
-    diverged_at = np.full(batch, -1, dtype=int)
-    alive = np.ones(batch, dtype=bool)
-    path = np.empty((steps + 1,) + x.shape) if keep_path else None
-    if keep_path:
-        path[0] = x
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for k in range(steps + 1):
-            g = np.asarray(grad(x), dtype=float)
-            if g.shape != x.shape:
-                raise ValueError(
-                    f"grad returned an array of shape {g.shape}, expected {x.shape}"
-                )
-            gn = norm(g)
-            bad = alive & ~np.isfinite(gn)
-            diverged_at[bad] = k
-            alive &= ~bad
-            if tol is not None:
-                newly = alive & (converged_at < 0) & (gn < tol)
-                converged_at[newly] = k
-            if k == steps:
-                break
-            mask = alive.reshape(batch + tail)
-            if momentum is None:
-                step = g
-            else:
-                buf = np.where(mask, mub * buf + g, buf)
-                step = g + mub * buf if nesterov else buf
-            x_new = np.where(mask, x - lrb * step, x)
-            dist = norm(x_new)
-            run_away = alive & (~np.isfinite(dist) | (dist > limit))
-            diverged_at[run_away] = k + 1
-            alive &= ~run_away
-            x = np.where(run_away.reshape(mask.shape), x, x_new)
-            if keep_path:
-                path[k + 1] = np.where(alive.reshape(mask.shape), x, np.nan)
-    # A run that diverged is not "converged", even if its gradient was once small.
-    converged_at[diverged_at >= 0] = -1
-    return Sweep(xs=path, x=x, converged_at=converged_at, diverged_at=diverged_at, steps=steps)
+def _batch_norm(a, axes):
+    return raw_norms(a, axis=axes) if axes else np.abs(a)
+
+
+def _heavy_ball(mub, nesterov: bool, x):
+    """PyTorch's momentum direction (``b <- mu b + g``; Nesterov ``g + mu b``), batched."""
+    buf = np.zeros_like(x)  # b = mu * 0 + g at the first step: the same as b = g
+
+    def step(g, mask):
+        nonlocal buf
+        buf = np.where(mask, mub * buf + g, buf)
+        return g + mub * buf if nesterov else buf
+
+    return step
+
+
+class _SweepState:
+    """Per run of a sweep: alive or not, when it converged or diverged, and its path."""
+
+    def __init__(self, batch, steps, keep_path, x):
+        self.converged_at = np.full(batch, -1, dtype=int)
+        self.diverged_at = np.full(batch, -1, dtype=int)
+        self.alive = np.ones(batch, dtype=bool)
+        self.path = np.empty((steps + 1,) + x.shape) if keep_path else None
+        if keep_path:
+            self.path[0] = x
+
+    def check_gradient(self, k, gn, tol):
+        bad = self.alive & ~np.isfinite(gn)
+        self.diverged_at[bad] = k
+        self.alive &= ~bad
+        if tol is not None:
+            newly = self.alive & (self.converged_at < 0) & (gn < tol)
+            self.converged_at[newly] = k
+
+    def check_step(self, k, x, x_new, dist, limit, shape):
+        run_away = self.alive & (~np.isfinite(dist) | (dist > limit))
+        self.diverged_at[run_away] = k + 1
+        self.alive &= ~run_away
+        x = np.where(run_away.reshape(shape), x, x_new)
+        if self.path is not None:
+            self.path[k + 1] = np.where(self.alive.reshape(shape), x, np.nan)
+        return x

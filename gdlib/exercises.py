@@ -18,6 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._assets import script
+from ._checks import nonneg_float, returned_array
+
 __all__ = ["check", "Feedback", "quiz", "Quiz"]
 
 
@@ -62,12 +65,15 @@ def check(answer, expected, *, rtol: float = 1e-6, atol: float = 1e-9,
     """
     if answer is None:
         return Feedback(False, "No answer yet: replace None with your answer.")
-    try:
-        a = np.asarray(answer, dtype=float)
+    try:  # a string, a bool or a complex number is not an answer, even "0.5" or True
+        a = returned_array(answer, "answer")
     except (TypeError, ValueError):
         kind = type(answer).__name__
         return Feedback(False, f"The answer must be a number or numbers, got {kind}.")
-    e = np.asarray(expected, dtype=float)
+    e = returned_array(expected, "expected", verb="is")  # the author's value: an error if wrong
+    if not np.all(np.isfinite(e)):
+        raise ValueError(f"expected must be finite, got {expected!r}")
+    rtol, atol = nonneg_float(rtol, "rtol"), nonneg_float(atol, "atol")
     if a.shape != e.shape:
         return Feedback(False, f"Not yet: expected {e.size} number(s) of shape {e.shape}, "
                         f"got shape {a.shape}.")
@@ -172,13 +178,4 @@ def _fnv1a(text: str) -> str:
     return f"{h:08x}"
 
 
-_QUIZ_JS = """(function(){var f=document.getElementById("__UID__");if(!f||f.dataset.ready)return;
-f.dataset.ready="1";var fb=f.querySelector(".gdq-feedback"),ex=f.querySelector(".gdq-explanation");
-function h(s){var x=0x811c9dc5;
-for(var i=0;i<s.length;i++){x=Math.imul(x^s.charCodeAt(i),0x01000193)>>>0;}
-return ("0000000"+x.toString(16)).slice(-8);}
-f.querySelector(".gdq-check").addEventListener("click",function(){
-var c=f.querySelector("input[type=radio]:checked");
-if(!c){fb.textContent="Choose an answer first.";return;}
-var ok=h("__UID__:"+c.value)===f.dataset.key;
-fb.textContent=ok?"Correct.":"Not quite: try another answer.";ex.hidden=!ok;});})();"""
+_QUIZ_JS = script("quiz")  # gdlib/js/quiz.js

@@ -18,7 +18,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["TestFunction", "CATALOGUE", "get", "names"]
+__all__ = [
+    "TestFunction",
+    "CATALOGUE",
+    "get",
+    "names",
+    "bounded_saddle",
+    "cliff",
+    "CLIFF_HEIGHT",
+    "CLIFF_WIDTH",
+]
 
 
 @dataclass(frozen=True)
@@ -55,8 +64,43 @@ class TestFunction:
     ylim: tuple = (-5.0, 5.0)
     note: str = ""
 
+    def __post_init__(self):
+        # the gradient gets the same input handling as the function (a list is a point)
+        object.__setattr__(self, "grad", _PointInput(self.grad, self, "grad"))
+
     def __call__(self, x):
-        return self.f(np.asarray(x, dtype=float))
+        return self.f(_as_point(x, self, "f"))
+
+
+def _as_point(x, t: TestFunction, what: str) -> np.ndarray:
+    """``x`` as a float array fit for ``t``: one number per point, or points ``(x, y)``."""
+    if isinstance(x, np.ndarray) and x.dtype == float and (t.dim == 1 or x.shape[-1:] == (2,)):
+        return x  # the hot path: descend passes float arrays
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"{t.name}.{what} needs numbers, got a string")
+    try:
+        p = np.asarray(x, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{t.name}.{what} needs numbers, got {type(x).__name__}") from exc
+    if t.dim == 2 and p.shape[-1:] != (2,):
+        raise ValueError(f"{t.name} is a function of a point (x, y): the last axis must have "
+                         f"length 2, got shape {p.shape}")
+    return p
+
+
+class _PointInput:
+    """A catalogue gradient that takes what the function takes (lists, ints, points)."""
+
+    __slots__ = ("fn", "t", "what")
+
+    def __init__(self, fn, t, what):
+        self.fn, self.t, self.what = fn, t, what
+
+    def __call__(self, x):
+        return self.fn(_as_point(x, self.t, self.what))
+
+    def __repr__(self) -> str:
+        return f"<gradient of {self.t.name}>"
 
 
 def _xy(p):
@@ -188,7 +232,82 @@ def _entries():
     ]
 
 
-CATALOGUE: dict[str, TestFunction] = {t.name: t for t in _entries()}
+# --------------------------------------------------------------------------- Chapter 7's landscapes
+
+
+def _bsaddle_f(p):
+    x, y = _xy(p)
+    return x**2 - y**2 + 0.5 * y**4
+
+
+def _bsaddle_g(p):
+    x, y = _xy(p)
+    return _stack(2 * x, -2 * y + 2 * y**3)
+
+
+#: ``x^2 - y^2 + y^4/2``: the saddle of the catalogue, with a quartic floor in ``y``.
+#: Saddle point at the origin (Hessian ``diag(2, -2)``), minima at ``(0, -1)`` and
+#: ``(0, 1)`` where ``f = -1/2`` (Hessian ``diag(2, 4)``). Near the origin it is the
+#: plain saddle to within ``y^4/2``.
+bounded_saddle = TestFunction(
+    "bounded_saddle",
+    r"f(x, y) = x^2 - y^2 + \tfrac{1}{2}y^4",
+    _bsaddle_f,
+    _bsaddle_g,
+    2,
+    minima=((0.0, -1.0), (0.0, 1.0)),
+    xlim=(-1.5, 1.5),
+    ylim=(-1.5, 1.5),
+    note="a saddle at the origin between two minima at (0, -1) and (0, 1), f = -1/2",
+)
+
+#: Height of the cliff's drop and the width of its face.
+CLIFF_HEIGHT = 5.0
+CLIFF_WIDTH = 0.2
+_BOWL = (0.1, 0.25)  # 0.1 (x - 1)^2 + 0.25 y^2
+
+
+def _smootherstep(t):
+    """Perlin's ``6t^5 - 15t^4 + 10t^3`` on [0, 1], 0 below and 1 above; and its slope."""
+    t = np.clip(t, 0.0, 1.0)
+    return t**3 * (10 - 15 * t + 6 * t**2), 30 * t**2 * (1 - t) ** 2
+
+
+def _cliff_f(p):
+    x, y = _xy(p)
+    a, b = _BOWL
+    s, _ = _smootherstep((x + CLIFF_WIDTH) / CLIFF_WIDTH)
+    return a * (x - 1) ** 2 + b * y**2 + CLIFF_HEIGHT * (1 - s)
+
+
+def _cliff_g(p):
+    x, y = _xy(p)
+    a, b = _BOWL
+    _, ds = _smootherstep((x + CLIFF_WIDTH) / CLIFF_WIDTH)
+    return _stack(2 * a * (x - 1) - CLIFF_HEIGHT * ds / CLIFF_WIDTH, 2 * b * y)
+
+
+#: A gentle bowl ``0.1 (x - 1)^2 + 0.25 y^2`` with a drop of height 5 between
+#: ``x = -0.2`` and ``x = 0``: ``f = bowl + 5 (1 - S(5x + 1))`` with ``S`` the smootherstep
+#: ``6t^5 - 15t^4 + 10t^3`` (clamped to 0 for ``t < 0`` and 1 for ``t > 1``; twice
+#: continuously differentiable). Left of the face is a plateau 5 units higher. The face's
+#: slope peaks at ``5 * 30 / 16 / 0.2 = 46.875`` at ``x = -0.1``, while the bowl's
+#: gradient ``(0.2 (x - 1), 0.5 y)`` has norm below 2 in the window ``|x| <= 5, |y| <= 3``.
+#: The minimum is exactly ``(1, 0)``, where ``f = 0``.
+cliff = TestFunction(
+    "cliff",
+    r"f(x, y) = 0.1(x - 1)^2 + 0.25y^2 + 5\,\bigl(1 - S(5x + 1)\bigr)",
+    _cliff_f,
+    _cliff_g,
+    2,
+    minima=((1.0, 0.0),),
+    xlim=(-5.0, 5.0),
+    ylim=(-3.0, 3.0),
+    note="a gentle bowl with a drop of height 5 across -0.2 < x < 0; S is the smootherstep",
+)
+
+
+CATALOGUE: dict[str, TestFunction] = {t.name: t for t in [*_entries(), bounded_saddle, cliff]}
 
 
 def names() -> list[str]:

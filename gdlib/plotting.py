@@ -217,12 +217,21 @@ def plot_descent_1d(
     return ax
 
 
-def plot_losses(ax, runs: Mapping[str, object], *, log: bool = True):
-    """Loss per step for several runs (each a :class:`gdlib.Run` recorded with ``f``)."""
-    for (label, run), color in zip(runs.items(), COLORS, strict=False):
+def plot_losses(ax, runs: Mapping[str, object] | Sequence, *, log: bool = True):
+    """Loss per step for several runs (each a :class:`gdlib.Run` recorded with ``f``).
+
+    ``runs`` maps labels to runs, or is a list of runs (labelled "run 1", "run 2", ...).
+    Every run is drawn: past the palette's colours they repeat, dashed.
+    """
+    if not isinstance(runs, Mapping):
+        runs = {f"run {i + 1}": r for i, r in enumerate(runs)}
+    for i, (label, run) in enumerate(runs.items()):
+        color = COLORS[i % len(COLORS)]
+        style = "-" if i < len(COLORS) else "--"
         if run.losses is None:
             raise ValueError(f"run {label!r} has no losses: pass f= to descend()")
-        ax.plot(np.arange(len(run.losses)), run.losses, label=label, color=color)
+        ax.plot(np.arange(len(run.losses)), run.losses, label=label, color=color,
+                linestyle=style)
     if log:
         ax.set_yscale("log")
     ax.set_xlabel("step")
@@ -260,7 +269,10 @@ def plot_contour(
     if log:
         zmin = float(np.min(Z))
         Zp = Z - zmin + 1e-3
-        levels = np.geomspace(Zp.min(), Zp.max(), levels if isinstance(levels, int) else 20)
+        if isinstance(levels, int | np.integer):
+            levels = np.geomspace(Zp.min(), Zp.max(), levels)
+        else:  # the requested values of f, shifted as Z is
+            levels = np.asarray(levels, dtype=float) - zmin + 1e-3
         Z = Zp
     if filled:
         cs = ax.contourf(X, Y, Z, levels=levels, cmap="cividis", alpha=0.85)

@@ -47,9 +47,11 @@ from dataclasses import dataclass
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 
-from ._checks import check_callable
+from ._assets import script
+from ._checks import check_callable, flag, is_real
 from .notebook import plain
 from .plotting import _STYLE, DEFAULT_DPI, _agg_canvas, data_uri, encode_rgba
 
@@ -85,9 +87,7 @@ def slider(
     >>> s.start, s.text(2)
     (1, '1')
     """
-    vals = tuple(plain(v) for v in values)  # numpy scalars -> int/float, ints stay ints
-    if len(vals) < 2:
-        raise ValueError(f"values must hold at least two values, got {len(vals)}")
+    vals = _slider_values(values)
     if start is None:
         idx = 0
     else:
@@ -95,11 +95,37 @@ def slider(
         if not matches:
             raise ValueError(f"start={start!r} is not one of the slider's values")
         idx = matches[0]
-    try:
-        fmt.format(vals[0])
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"fmt {fmt!r} cannot format the value {vals[0]!r}: {exc}") from None
+    if not isinstance(fmt, str):
+        raise TypeError(f"fmt must be a format string such as '{{:.3g}}', got {fmt!r}")
+    for v in vals:
+        try:
+            fmt.format(v)
+        except (ValueError, TypeError, IndexError, KeyError) as exc:
+            raise ValueError(f"fmt {fmt!r} cannot format the value {v!r}: {exc}") from None
+    if label is not None and not isinstance(label, str):
+        raise TypeError(f"label must be a string, got {type(label).__name__}")
     return Slider(values=vals, label=label, fmt=fmt, start=idx)
+
+
+def _slider_values(values) -> tuple:
+    """The slider's values: at least two, distinct, all finite numbers or all strings."""
+    try:
+        if isinstance(values, (str, bytes)):
+            raise TypeError
+        vals = tuple(plain(v) for v in values)  # numpy scalars -> int/float, ints stay ints
+    except TypeError:
+        raise TypeError(f"values must be a sequence (a list of numbers or strings), "
+                        f"got {type(values).__name__}") from None
+    if len(vals) < 2:
+        raise ValueError(f"values must hold at least two values, got {len(vals)}")
+    kinds = {"str" if isinstance(v, str) else "num" if is_real(v) else "bad" for v in vals}
+    if kinds not in ({"str"}, {"num"}):
+        raise TypeError(f"values must be all numbers or all strings, got {list(vals)!r}")
+    if kinds == {"num"} and not all(np.isfinite(float(v)) for v in vals):
+        raise ValueError(f"values must be finite, got {list(vals)!r}")
+    if len(set(vals)) != len(vals):
+        raise ValueError(f"values must not repeat (each is one frame), got {list(vals)!r}")
+    return vals
 
 
 class Explorer:
@@ -118,8 +144,10 @@ class Explorer:
         readout: Callable[..., str] | None = None,
         figsize: tuple[float, float] = (6.4, 3.6),
         dpi: int = DEFAULT_DPI,
+        blit: bool | None = None,
     ):
         self.setup = setup
+        self.blit = blit
         self.sliders = sliders
         self.alt = alt
         self.readout = readout
@@ -149,40 +177,32 @@ class Explorer:
         indices = list(itertools.product(*(range(n) for n in self.shape)))
         with mpl.rc_context(_STYLE):
             fig = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
-            canvas = _agg_canvas(fig)
             update = self.setup(fig)
             if not callable(update):
                 raise TypeError(
                     "setup(fig) must return the update function, "
                     f"got {type(update).__name__}"
                 )
-            changed = update(**self.values_at(indices[0]))
-            blit = changed is not None
-            if blit:
-                for a in changed:
-                    a.set_animated(True)  # drawn per frame, so not part of the background
-            # One full draw runs the layout engine (from the first frame) and, with the
-            # changing artists marked animated, leaves exactly the static background.
-            canvas.draw()
-            fig.set_layout_engine("none")
-            if blit:
-                background = canvas.copy_from_bbox(fig.bbox)
+            painter = _Painter(fig, update, self.blit)
+            painter.start(self.values_at(indices[0]))
             for index in indices:
                 values = self.values_at(index)
-                if blit:
-                    canvas.restore_region(background)
-                    for a in update(**values):
-                        fig.draw_artist(a)
-                else:
-                    update(**values)
-                    canvas.draw()
-                frames.append(encode_rgba(np.asarray(canvas.buffer_rgba())))
+                frames.append(painter.frame(values))
                 alt = self.alt(**values)
                 if not isinstance(alt, str) or not alt.strip():
                     raise ValueError(f"alt returned no text for {values}")
                 alts.append(alt.strip())
-                readouts.append(self.readout(**values) if self.readout else "")
+                readouts.append(self._readout(values))
         self._frames, self._alts, self._readouts = frames, alts, readouts
+
+    def _readout(self, values) -> str:
+        if self.readout is None:
+            return ""
+        text = self.readout(**values)
+        if not isinstance(text, str):
+            raise TypeError(f"readout must return a string, got {type(text).__name__} for "
+                            f"{values}")
+        return text
 
     @property
     def frames(self) -> list[bytes]:
@@ -304,6 +324,103 @@ class Explorer:
 _WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
+def _root_figure(artist):
+    fig = getattr(artist, "figure", None)
+    for _ in range(8):  # a subfigure's .figure is its parent
+        parent = getattr(fig, "figure", None)
+        if parent is None or parent is fig:
+            break
+        fig = parent
+    return fig
+
+
+def _changed_artists(changed, fig) -> list | None:
+    """What ``update`` returned, checked: None, or a list of artists of ``fig``."""
+    if changed is None:
+        return None
+    if isinstance(changed, Artist):
+        raise TypeError(
+            f"update returned one {type(changed).__name__}: return a list of the artists it "
+            "changed, e.g. [line] (as matplotlib's FuncAnimation wants), or None to redraw "
+            "the whole figure"
+        )
+    try:
+        artists = list(changed)
+    except TypeError:
+        raise TypeError(
+            "update must return a list of the artists it changed (or None), got "
+            f"{type(changed).__name__}"
+        ) from None
+    for a in artists:
+        if not isinstance(a, Artist):
+            raise TypeError(f"update returned {type(a).__name__} among its artists: "
+                            "only matplotlib artists (lines, images, texts...) can be redrawn")
+        if _root_figure(a) is not fig:
+            raise ValueError(f"update returned a {type(a).__name__} that is not on the "
+                             "explorer's figure (draw on the fig that setup receives)")
+    return artists
+
+
+class _Painter:
+    """Draws an explorer's frames: blitted over a static background, or in full.
+
+    With blitting, the artists ``update`` returns are marked animated, so one full draw
+    leaves the static background; each frame restores it and draws them. An artist that
+    ``update`` returns only later is animated then and the background captured again;
+    from then on every animated artist is drawn in every frame, so none goes missing.
+    """
+
+    def __init__(self, fig, update, blit: bool | None):
+        self.fig, self.update, self.blit = fig, update, blit
+        self.canvas = _agg_canvas(fig)
+        self.animated: list = []
+        self.grown = False
+        self.background = None
+
+    def start(self, values) -> None:
+        changed = _changed_artists(self.update(**values), self.fig)
+        if self.blit is None:
+            self.blit = changed is not None
+        elif self.blit and changed is None:
+            raise TypeError("blit=True: update must return the artists it changed, got None")
+        if self.blit:
+            self._animate(changed)
+        # One full draw runs the layout engine (from the first frame) and, with the
+        # changing artists marked animated, leaves exactly the static background.
+        self.canvas.draw()
+        self.fig.set_layout_engine("none")
+        if self.blit:
+            self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+
+    def _animate(self, artists) -> None:
+        for a in artists:
+            a.set_animated(True)  # drawn per frame, so not part of the background
+            self.animated.append(a)
+
+    def frame(self, values) -> bytes:
+        if not self.blit:
+            self.update(**values)
+            self.canvas.draw()
+        else:
+            changed = _changed_artists(self.update(**values), self.fig)
+            if changed is None:
+                raise TypeError("update returned None after returning artists: with "
+                                "blitting it must return the artists it changed every time")
+            new = [a for a in changed if not any(a is b for b in self.animated)]
+            if new:  # returned for the first time: take it out of the background
+                self._animate(new)
+                self.canvas.draw()
+                self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+                self.grown = True
+            if self.grown:
+                changed = changed + [a for a in self.animated if not any(a is c for c in
+                                                                         changed)]
+            self.canvas.restore_region(self.background)
+            for a in changed:
+                self.fig.draw_artist(a)
+        return encode_rgba(np.asarray(self.canvas.buffer_rgba()))
+
+
 def _in_kernel() -> bool:
     try:
         from IPython import get_ipython
@@ -320,6 +437,7 @@ def explore(
     readout: Callable[..., str] | None = None,
     figsize: tuple[float, float] = (6.4, 3.6),
     dpi: int = DEFAULT_DPI,
+    blit: bool | None = None,
     **sliders: Slider | Sequence,
 ) -> Explorer:
     """An interactive figure, rendered for every combination of slider values.
@@ -335,6 +453,11 @@ def explore(
     readout : callable, optional
         ``readout(name=value, ...)``: one line shown under the sliders (e.g. the numbers
         the frame illustrates), announced to screen readers when it changes.
+    blit : bool or None
+        ``True``: ``update`` must return the artists it changed, and only those are
+        redrawn over a static background (fast); ``False``: every frame is drawn in full,
+        whatever ``update`` returns (needed when axis limits or ticks change); ``None``
+        (default): blit exactly when the first ``update`` returns artists.
     **sliders : Slider or sequence
         One keyword per slider: a :func:`slider` or just a sequence of values.
 
@@ -364,16 +487,10 @@ def explore(
     n = int(np.prod([len(s.values) for s in spec.values()]))
     if n > MAX_FRAMES:
         raise ValueError(f"{n} frames is more than MAX_FRAMES = {MAX_FRAMES}: use fewer values")
-    return Explorer(setup, spec, alt=alt, readout=readout, figsize=figsize, dpi=dpi)
+    if blit is not None:
+        flag(blit, "blit")
+    return Explorer(setup, spec, alt=alt, readout=readout, figsize=figsize, dpi=dpi,
+                    blit=blit)
 
 
-_JS = """(function(){var r=document.getElementById("__UID__");if(!r||r.dataset.ready)return;
-r.dataset.ready="1";var d=JSON.parse(r.querySelector("script.gdx-data").textContent);
-var img=r.querySelector("img"),ins=r.querySelectorAll("input[type=range]"),
-outs=r.querySelectorAll("output"),ro=r.querySelector(".gdx-readout");
-d.frames[+img.dataset.frame]=img.getAttribute("src");
-function upd(){var k=0;for(var i=0;i<ins.length;i++){var v=+ins[i].value;k=k*d.shape[i]+v;
-outs[i].textContent=d.labels[i][v];
-ins[i].setAttribute("aria-valuetext",d.names[i]+" = "+d.labels[i][v]);}
-img.src=d.frames[k];img.alt=d.alts[k];img.dataset.frame=k;ro.textContent=d.readouts[k];}
-for(var i=0;i<ins.length;i++){ins[i].addEventListener("input",upd);}})();"""
+_JS = script("explorer")  # gdlib/js/explorer.js

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 import numpy as np
+import yaml
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -160,10 +162,20 @@ def bench_sweep(repeat):
 
 
 def page_weights(site: Path):
-    from tests.site.conftest import PAGES
-    from tests.site.test_static import page_weight  # the test's own definition
-
-    return [(rel, page_weight(site, rel)) for rel in PAGES if rel.startswith("chapters/")]
+    """Bytes of each chapter page: its HTML plus the image files it references (embedded
+    frames are in the HTML already). The site tests hold the same budget."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    pages = [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
+    out = []
+    for rel in (p for p in pages if p.startswith("chapters/")):
+        path = site / f"{rel}.html"
+        total = path.stat().st_size
+        for src in set(re.findall(r'<img[^>]*\ssrc="([^"]+)"', path.read_text("utf-8"))):
+            f = (path.parent / src.split("?")[0]).resolve()
+            if not src.startswith("data:") and f.is_file():
+                total += f.stat().st_size
+        out.append((rel, total))
+    return out
 
 
 def main() -> int:

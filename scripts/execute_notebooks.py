@@ -1,6 +1,7 @@
-"""Re-execute chapter notebooks in place, refreshing the outputs that nbval compares.
+"""Re-execute notebooks in place, refreshing the outputs that nbval compares.
 
-Usage: python scripts/execute_notebooks.py chapters/01_derivatives.ipynb [...]
+Usage: python scripts/execute_notebooks.py [chapters/01_derivatives.ipynb ...]
+(no argument: every notebook that nbval checks, chapters/ and appendices/)
 
 Fails (exit 1) if a cell raises or writes to stderr. Execution timestamps are not
 stored, so a re-run that changes nothing leaves the file unchanged.
@@ -14,6 +15,12 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+#: What `make test`'s nbval stage checks (scripts/test.sh: `--nbval chapters appendices`).
+NBVAL_CHECKED = sorted((ROOT / "chapters").glob("*.ipynb")) + sorted(
+    (ROOT / "appendices").glob("*.ipynb")
+)
 
 
 def execute(path: Path) -> float:
@@ -37,7 +44,7 @@ def execute(path: Path) -> float:
 
 
 def main(argv: list[str]) -> int:
-    paths = [Path(a) for a in argv] or sorted(Path("chapters").glob("*.ipynb"))
+    paths = [Path(a) for a in argv] or NBVAL_CHECKED
     for p in paths:
         s = execute(p)
         print(f"{p}: executed in {s:.1f} s, {p.stat().st_size / 1e3:.0f} kB")

@@ -394,3 +394,100 @@ def test_widget_slider_swaps_in_the_matching_frame(ex):
     # Back to the start: the start frame again.
     controls[0].value, controls[1].value = ex.start_index
     assert image.value == ex.frames[start]
+
+
+# --------------------------------------------------------------------------- explorer contract
+
+
+def _setup_returning(what):
+    """An explorer setup whose update returns ``what(line, fig)``."""
+
+    def setup(fig):
+        ax = fig.subplots()
+        ax.set(xlim=(0, 1), ylim=(-1, 4))
+        (line,) = ax.plot([], [], color="k")
+
+        def update(a):
+            line.set_data([0, 1], [0, a])
+            return what(line, fig)
+
+        return update
+
+    return setup
+
+
+def _other_figure_line(line, fig):
+    from matplotlib.figure import Figure
+
+    return Figure().subplots().plot([0, 1])
+
+
+BAD_UPDATES = [
+    ("one artist, not a list", lambda line, fig: line, TypeError, r"one Line2D.*\[line\]"),
+    ("a number", lambda line, fig: 3, TypeError, "list of the artists"),
+    ("a list holding a non-artist", lambda line, fig: [line, "text"], TypeError, "str"),
+    ("an artist of another figure", _other_figure_line, ValueError, "not on the explorer"),
+]
+
+
+@pytest.mark.parametrize(("what", "exc", "pattern"), [c[1:] for c in BAD_UPDATES],
+                         ids=[c[0] for c in BAD_UPDATES])
+def test_update_must_return_a_list_of_the_figures_artists(what, exc, pattern):
+    ex = explore(_setup_returning(what), a=[1, 2], alt=lambda a: "A line.", **SMALL)
+    with pytest.raises(exc, match=pattern):
+        ex.render()
+
+
+def test_blit_true_needs_artists_and_blit_false_redraws_everything():
+    with pytest.raises(TypeError, match="blit=True"):
+        explore(_setup_returning(lambda line, fig: None), a=[1, 2], alt=lambda a: "A line.",
+                blit=True, **SMALL).render()
+    with pytest.raises(TypeError, match="blit must be True or False"):
+        explore(make_setup(), a=[1, 2], alt=alt_text, blit="yes")
+    # blit=False ignores the returned artists: the frames are full redraws
+    forced = explore(make_setup(True), a=slider(A_VALUES), b=slider(B_VALUES), alt=alt_text,
+                     blit=False, **SMALL)
+    full = explore(make_setup(False), a=slider(A_VALUES), b=slider(B_VALUES), alt=alt_text,
+                   **SMALL)
+    assert forced.frames == full.frames  # the same drawing calls: the same bytes
+
+
+def test_an_artist_returned_only_later_is_not_baked_into_the_background():
+    """A marker that update returns from the second frame on must move, not leave a copy."""
+
+    def setup(fig, blit=True):
+        ax = fig.subplots()
+        ax.set(xlim=(0, 4), ylim=(0, 4))
+        (line,) = ax.plot([0, 4], [1, 1], color="k")
+        (dot,) = ax.plot([2], [2], "o", color="r", markersize=12)
+
+        def update(a):
+            line.set_ydata([a, a])
+            if a == 1:
+                return [line] if blit else None
+            dot.set_data([a], [a])  # the dot moves only from the second frame on
+            return [line, dot] if blit else None
+
+        return update
+
+    values = dict(a=slider([1, 2, 3]), alt=lambda a: "A line and a dot.", **SMALL)
+    blit = explore(setup, **values)
+    full = explore(lambda fig: setup(fig, blit=False), **values)
+    for a, b in zip(blit.frames, full.frames, strict=True):
+        pa, pb = rgb(a), rgb(b)
+        # equal up to anti-aliasing at edges; a ghost dot would differ in ~2% of the pixels
+        assert np.mean(np.any(pa != pb, axis=-1)) < 0.005
+
+
+def test_slider_refuses_repeats_nan_mixed_values_and_a_fmt_that_fails_later():
+    with pytest.raises(ValueError, match="repeat"):
+        slider([0.1, 0.1, 0.2])
+    with pytest.raises(ValueError, match="finite"):
+        slider([0.1, float("nan")])
+    with pytest.raises(TypeError, match="all numbers or all strings"):
+        slider([1, "two"])
+    with pytest.raises(ValueError, match="2.5"):
+        slider([1, 2, 2.5], fmt="{:d}")  # the first value formats; the third does not
+    with pytest.raises(TypeError, match="sequence"):
+        slider("abc")
+    assert slider(v for v in (1, 2)).values == (1, 2)  # any iterable of values, as before

@@ -34,9 +34,17 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._checks import check_callable, nonneg_int, positive_float, positive_int, real_float
-from .optimizers import Optimizer
-from .plotting import PALETTE
+from .._checks import (
+    check_callable,
+    fraction,
+    nonneg_int,
+    positive_float,
+    positive_int,
+    real_float,
+    returned_float,
+)
+from ..descent import Optimizer
+from ..plotting import PALETTE
 
 __all__ = [
     "Schedule",
@@ -52,14 +60,6 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- checks
-
-
-def _in_unit_interval(value, name: str, *, closed_right: bool) -> float:
-    v = positive_float(value, name)
-    if v > 1 or (v == 1 and not closed_right):
-        interval = "(0, 1]" if closed_right else "(0, 1)"
-        raise ValueError(f"{name} must be in {interval}, got {value!r}")
-    return v
 
 
 def _lr_min(value, lr0: float) -> float:
@@ -83,6 +83,8 @@ def _steps(k) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- schedules
+
+_TINY = float(np.nextafter(0.0, 1.0))  # the smallest positive float (5e-324)
 
 
 class Schedule:
@@ -134,11 +136,12 @@ class _StepDecay(Schedule):
 
     def __init__(self, lr0: float, drop: float, every: int):
         self.lr0 = positive_float(lr0, "lr0")
-        self.drop = _in_unit_interval(drop, "drop", closed_right=True)
+        self.drop = fraction(drop, "drop", closed_right=True)
         self.every = positive_int(every, "every")
 
     def _rate(self, k):
-        return self.lr0 * self.drop ** np.floor(k / self.every)
+        # never 0 by underflow (after ~1000 drops): the smallest positive float instead
+        return np.maximum(self.lr0 * self.drop ** np.floor(k / self.every), _TINY)
 
     @property
     def label(self) -> str:
@@ -151,10 +154,12 @@ class _Exponential(Schedule):
 
     def __init__(self, lr0: float, gamma: float):
         self.lr0 = positive_float(lr0, "lr0")
-        self.gamma = _in_unit_interval(gamma, "gamma", closed_right=True)
+        self.gamma = fraction(gamma, "gamma", closed_right=True)
 
     def _rate(self, k):
-        return self.lr0 * self.gamma**k
+        # never 0 by underflow (gamma = 0.5 reaches it at k = 1072): the smallest positive
+        # float instead, so a long run with a valid schedule does not fail
+        return np.maximum(self.lr0 * self.gamma**k, _TINY)
 
     @property
     def label(self) -> str:
@@ -340,8 +345,8 @@ class Backtracking(Optimizer):
         check_callable(f, "f")
         self.f = f
         self.lr0 = positive_float(lr0, "lr0")
-        self.beta = _in_unit_interval(beta, "beta", closed_right=False)
-        self.c = _in_unit_interval(c, "c", closed_right=False)
+        self.beta = fraction(beta, "beta", closed_right=False)
+        self.c = fraction(c, "c", closed_right=False)
         self.max_backtracks = positive_int(max_backtracks, "max_backtracks")
         self.reset(None)
 
@@ -356,7 +361,7 @@ class Backtracking(Optimizer):
 
     def _f(self, x) -> float:
         self.evaluations += 1
-        return float(self.f(x))
+        return returned_float(self.f(x), "f")
 
     def step(self, x, g, k):
         x = np.asarray(x, dtype=float)
@@ -370,6 +375,12 @@ class Backtracking(Optimizer):
         with np.errstate(over="ignore", invalid="ignore"):
             for _ in range(self.max_backtracks + 1):
                 x_new = x - t * g
+                if slope > 0 and np.array_equal(x_new, x):
+                    raise RuntimeError(
+                        f"step {k}: the step is lost to rounding (x - t g == x for t = "
+                        f"{t:.3g}, |g| = {np.sqrt(slope):.3g}): x cannot move; stop earlier "
+                        "with descend(..., tol=...)"
+                    )
                 f_new = self._f(x_new)
                 if f_new <= fx - self.c * t * slope:  # False for nan: keep shrinking
                     self._steps.append(t)
@@ -425,7 +436,7 @@ def steps_to_converge_closed_form(lr, L, x0, tol: float) -> np.ndarray | int:
     r = np.abs(1 - lr_a * L_a)
     out = np.full(lr_a.shape, -1, dtype=int)
     out[r == 0] = 1
-    mid = (r > 0) & (r < 1)
+    mid = (r > 0) & (r < 1) & (g0 >= tol)  # a start already below tol needs no step
     with np.errstate(divide="ignore"):
         ratio = np.log(tol / g0[mid]) / np.log(r[mid])
     out[mid] = np.floor(ratio).astype(int) + 1

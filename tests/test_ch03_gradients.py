@@ -1,4 +1,5 @@
-"""gdlib.fields against hand calculus, independent formulations and its own contracts.
+"""gdlib.chapters.ch03_gradients (gd.fields):
+against hand calculus, independent formulations and its own contracts.
 
 Independent truths used here: slopes by finite differences along a line
 (``gd.directional_derivative``, which never sees a gradient); ``numpy.gradient`` for
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 from matplotlib.colors import LightSource
 
 import gdlib as gd
-from gdlib.fields import (
+from gdlib.chapters.ch03_gradients import (
     directional_derivatives,
     hillshade,
     image_gradient,

@@ -1,4 +1,5 @@
-"""gdlib.pitfalls against hand-derived answers, independent implementations and its contracts.
+"""gdlib.chapters.ch07_pitfalls (gd.pitfalls):
+against hand-derived answers, independent implementations and its contracts.
 
 Expected values are worked out in the comments (calculus, PyTorch's documented clipping
 formula, the chain rule written out layer by layer), never taken from running gdlib.
@@ -12,8 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import gdlib as gd
-from gdlib.optimizers import GD, Optimizer
-from gdlib.pitfalls import (
+from gdlib.chapters.ch07_pitfalls import (
     ACTIVATIONS,
     CLIFF_HEIGHT,
     CLIFF_WIDTH,
@@ -28,6 +28,7 @@ from gdlib.pitfalls import (
     layer_gradient_norms,
     mlp_gradients,
 )
+from gdlib.descent import GD, Optimizer
 
 finite = st.floats(-50, 50, allow_nan=False, allow_infinity=False)
 small = st.floats(-3, 3, allow_nan=False, allow_infinity=False)

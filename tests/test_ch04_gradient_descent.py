@@ -1,4 +1,5 @@
-"""Tests for gdlib.fitting: losses against hand-worked values and independent code,
+"""Tests for gdlib.chapters.ch04_gradient_descent (gd.fitting):
+losses against hand-worked values and independent code,
 gradient checks, closed-form descent, least squares, mini-batches, tables and plots."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import gdlib as gd
-from gdlib import fitting as F
+from gdlib.chapters import ch04_gradient_descent as F
 
 X5 = np.arange(5.0)
 Y5 = 2 * X5 + 1

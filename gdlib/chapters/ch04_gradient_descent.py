@@ -29,10 +29,10 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from ._checks import as_finite_array, check_callable, finite_float, nonneg_int
-from .descent import Run, descend
-from .functions import TestFunction
-from .plotting import PALETTE, figure, plot_curve
+from .._checks import as_finite_array, check_callable, finite_float, nonneg_int, seeded_rng
+from ..descent import Run, descend
+from ..functions import TestFunction
+from ..plotting import PALETTE, figure, plot_curve
 
 __all__ = [
     "make_line_data",
@@ -139,18 +139,10 @@ def make_line_data(
     lo, hi = (finite_float(v, "xlim") for v in xlim)
     if not lo < hi:
         raise ValueError(f"xlim must be an interval (lo, hi) with lo < hi, got {xlim!r}")
-    rng = _rng(seed)
+    rng = seeded_rng(seed)
     x = np.sort(rng.uniform(lo, hi, n))
     y = slope * x + intercept + noise * rng.standard_normal(n)
     return x, y
-
-
-def _rng(seed) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if isinstance(seed, bool) or not isinstance(seed, (numbers.Integral, np.integer)):
-        raise TypeError(f"seed must be an int or a numpy Generator, got {type(seed).__name__}")
-    return np.random.default_rng(int(seed))
 
 
 # --------------------------------------------------------------------------- losses
@@ -495,7 +487,7 @@ def stochastic_descend(
     p0 = _params(as_finite_array(params0, "params0"))
     if p0.shape != (2,):
         raise ValueError(f"params0 must be one point (w, b) of shape (2,), got {p0.shape}")
-    grad = minibatch_grad(x, y, batch_size, _rng(seed), kind=kind)
+    grad = minibatch_grad(x, y, batch_size, seeded_rng(seed), kind=kind)
     div = x.size if kind == "mse" else 1
     return descend(grad, p0, lr=lr, steps=steps, tol=tol, ftol=ftol,
                    f=lambda p: _sse_raw(p, x, y) / div)
@@ -616,6 +608,28 @@ def epoch_grid(
     ((2, 2), 'step 4: x = 1.229')
     """
     check_callable(f, "f")
+    nrows, ncols, first, lo, hi, minimum = _epoch_grid_args(run, nrows, ncols, first, xlim,
+                                                            minimum)
+    if figsize is None:
+        figsize = (2.2 * ncols, 1.8 * nrows)
+    fig, axes = figure(nrows, ncols, figsize=figsize, sharex=True, sharey=True, squeeze=False)
+    # A fixed layout: constrained layout is slow on many small panels and gains nothing here.
+    w, h = fig.get_size_inches()
+    fig.set_layout_engine(None)
+    fig.subplots_adjust(left=0.5 / w, right=1 - 0.1 / w, bottom=0.4 / h, top=1 - 0.25 / h,
+                        wspace=0.12, hspace=0.3 * nrows / max(h, 1.0) + 0.2)
+    xs = np.asarray(run.xs, dtype=float)
+    fx = np.asarray(f(xs), dtype=float)
+    for i, ax in enumerate(axes.flat):
+        _step_panel(ax, f, xs, fx, first + i, (lo, hi), ylim, minimum)
+    for ax in axes[-1]:
+        ax.set_xlabel("x", fontsize=8)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("f(x)", fontsize=8)
+    return fig, axes
+
+
+def _epoch_grid_args(run, nrows, ncols, first, xlim, minimum):
     if not isinstance(run, Run):
         raise TypeError(f"run must be a gdlib Run, got {type(run).__name__}")
     if np.ndim(run.xs[0]) != 0:
@@ -637,34 +651,23 @@ def epoch_grid(
         raise ValueError(f"xlim must be an interval (lo, hi) with lo < hi, got {xlim!r}")
     if minimum is not None:
         minimum = finite_float(minimum, "minimum")
-    if figsize is None:
-        figsize = (2.2 * ncols, 1.8 * nrows)
-    fig, axes = figure(nrows, ncols, figsize=figsize, sharex=True, sharey=True, squeeze=False)
-    # A fixed layout: constrained layout is slow on many small panels and gains nothing here.
-    w, h = fig.get_size_inches()
-    fig.set_layout_engine(None)
-    fig.subplots_adjust(left=0.5 / w, right=1 - 0.1 / w, bottom=0.4 / h, top=1 - 0.25 / h,
-                        wspace=0.12, hspace=0.3 * nrows / max(h, 1.0) + 0.2)
-    xs = np.asarray(run.xs, dtype=float)
-    fx = np.asarray(f(xs), dtype=float)
-    for i, ax in enumerate(axes.flat):
-        k = first + i
-        plot_curve(ax, f, (lo, hi), n=200, linewidth=1.2)
-        if minimum is not None:
-            ax.axvline(minimum, color=PALETTE["black"], linewidth=0.8, linestyle=":")
-        ax.plot(xs[:k], fx[:k], "o", color=PALETTE["orange"], markersize=2.5, alpha=0.7)
-        ax.annotate("", xy=(xs[k], fx[k]), xytext=(xs[k - 1], fx[k - 1]),
-                    arrowprops={"arrowstyle": "->", "color": PALETTE["vermillion"], "lw": 1.2})
-        ax.plot([xs[k]], [fx[k]], "o", color=PALETTE["vermillion"], markersize=5)
-        ax.set_title(f"step {k}: x = {xs[k]:.3f}", fontsize=9)
-        ax.set_xlim(lo, hi)
-        if ylim is not None:
-            ax.set_ylim(*ylim)
-        ax.tick_params(labelsize=7)
-        ax.locator_params(nbins=3)  # few ticks: small panels, and much faster to draw
-        ax.grid(False)
-    for ax in axes[-1]:
-        ax.set_xlabel("x", fontsize=8)
-    for ax in axes[:, 0]:
-        ax.set_ylabel("f(x)", fontsize=8)
-    return fig, axes
+    return nrows, ncols, first, lo, hi, minimum
+
+
+def _step_panel(ax, f, xs, fx, k, xlim, ylim, minimum) -> None:
+    """One panel of :func:`epoch_grid`: the curve, the path so far and the step into x_k."""
+    lo, hi = xlim
+    plot_curve(ax, f, (lo, hi), n=200, linewidth=1.2)
+    if minimum is not None:
+        ax.axvline(minimum, color=PALETTE["black"], linewidth=0.8, linestyle=":")
+    ax.plot(xs[:k], fx[:k], "o", color=PALETTE["orange"], markersize=2.5, alpha=0.7)
+    ax.annotate("", xy=(xs[k], fx[k]), xytext=(xs[k - 1], fx[k - 1]),
+                arrowprops={"arrowstyle": "->", "color": PALETTE["vermillion"], "lw": 1.2})
+    ax.plot([xs[k]], [fx[k]], "o", color=PALETTE["vermillion"], markersize=5)
+    ax.set_title(f"step {k}: x = {xs[k]:.3f}", fontsize=9)
+    ax.set_xlim(lo, hi)
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.tick_params(labelsize=7)
+    ax.locator_params(nbins=3)  # few ticks: small panels, and much faster to draw
+    ax.grid(False)

@@ -34,9 +34,16 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ._checks import as_finite_array, check_callable, nonneg_int, positive_float
-from .calculus import default_step, derivative
-from .plotting import PALETTE
+from .._checks import (
+    as_finite_array,
+    check_callable,
+    finite_float,
+    interval,
+    nonneg_int,
+    positive_float,
+)
+from ..calculus import default_step, derivative
+from ..plotting import PALETTE
 
 __all__ = [
     "axis_index",
@@ -69,22 +76,6 @@ def axis_index(fixed) -> int:
     return _AXES[key]
 
 
-def _real(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    v = float(value)
-    if not np.isfinite(v):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return v
-
-
-def _interval(lim, name: str) -> tuple[float, float]:
-    arr = as_finite_array(lim, name)
-    if arr.shape != (2,) or not arr[0] < arr[1]:
-        raise ValueError(f"{name} must be a pair (low, high) with low < high, got {lim!r}")
-    return float(arr[0]), float(arr[1])
-
-
 def slice_points(fixed, value: float, s) -> np.ndarray:
     """Points of the plane on the slice ``fixed = value``, at free coordinates ``s``.
 
@@ -99,7 +90,7 @@ def slice_points(fixed, value: float, s) -> np.ndarray:
     [-1.0, 5.0]
     """
     k = axis_index(fixed)
-    v = _real(value, "value")
+    v = finite_float(value, "value")
     sa = as_finite_array(s, "s")
     pts = np.empty(sa.shape + (2,))
     pts[..., k] = v
@@ -122,7 +113,7 @@ def slice_function(f: Callable, fixed, value: float) -> Callable:
     """
     check_callable(f, "f")
     k = axis_index(fixed)
-    v = _real(value, "value")
+    v = finite_float(value, "value")
 
     def g(s):
         out = np.asarray(f(slice_points(k, v, s)), dtype=float)
@@ -231,8 +222,8 @@ def plot_surface(
 
     _check_3d(ax)
     check_callable(f, "f")
-    x0, x1 = _interval(xlim, "xlim")
-    y0, y1 = _interval(ylim, "ylim")
+    x0, x1 = interval(xlim, "xlim")
+    y0, y1 = interval(ylim, "ylim")
     n = nonneg_int(n, "n")
     if n < 2:
         raise ValueError(f"n must be at least 2, got {n}")
@@ -246,7 +237,7 @@ def plot_surface(
         X, Y, Z, rcount=n, ccount=n, cmap=cmap, linewidth=0, antialiased=False,
         alpha=alpha, lightsource=LightSource(azdeg=315, altdeg=45), zorder=1,
     )
-    z0, z1 = (float(Z.min()), float(Z.max())) if zlim is None else _interval(zlim, "zlim")
+    z0, z1 = (float(Z.min()), float(Z.max())) if zlim is None else interval(zlim, "zlim")
     if z1 <= z0:
         z1 = z0 + 1.0
     ax.computed_zorder = False  # keep slices and points (zorder > 1) in front of the surface
@@ -313,9 +304,9 @@ class SliceArtists:
         Returns the three artists (curve, tangent, marker).
         """
         if value is not None:
-            self.value = _real(value, "value")
+            self.value = finite_float(value, "value")
         if point is not None:
-            self.point = _real(point, "point")
+            self.point = finite_float(point, "point")
         if self.value is None:
             raise ValueError("value must be given the first time (where is the slice?)")
         g = slice_function(self.f, self.fixed, self.value)
@@ -339,14 +330,14 @@ class SliceArtists:
 def _slice_args(f, fixed, value, lim, point, n, half_width):
     check_callable(f, "f")
     axis_index(fixed)
-    _real(value, "value")
-    lo, hi = _interval(lim, "lim")
+    finite_float(value, "value")
+    lo, hi = interval(lim, "lim")
     if point is not None:
-        _real(point, "point")
+        finite_float(point, "point")
     n = nonneg_int(n, "n")
     if n < 2:
         raise ValueError(f"n must be at least 2, got {n}")
-    hw = 0.15 * (hi - lo) if half_width is None else _real(half_width, "half_width")
+    hw = 0.15 * (hi - lo) if half_width is None else finite_float(half_width, "half_width")
     if hw <= 0:
         raise ValueError(f"half_width must be positive, got {half_width!r}")
     return (lo, hi), n, hw

@@ -2,13 +2,14 @@
 
 What is here:
 
-* :class:`ClipByNorm`, an :class:`~gdlib.optimizers.Optimizer` that rescales a too-long
+* :class:`ClipByNorm`, an :class:`~gdlib.descent.Optimizer` that rescales a too-long
   gradient before handing it to plain gradient descent (or any other optimizer), with the
   formula of PyTorch's ``torch.nn.utils.clip_grad_norm_``; :func:`clip_by_norm` is the
   rescaling on its own;
-* two test functions with analytic gradients, in the style of :mod:`gdlib.functions`:
-  :data:`bounded_saddle` (the saddle ``x^2 - y^2`` given a floor, so an escaping run has
-  somewhere to go) and :data:`cliff` (a gentle bowl cut by a steep drop);
+* its two test functions, which live in the one catalogue :mod:`gdlib.functions` and are
+  importable from here too: :data:`~gdlib.functions.bounded_saddle` (the saddle
+  ``x^2 - y^2`` given a floor, so an escaping run has somewhere to go) and
+  :data:`~gdlib.functions.cliff` (a gentle bowl cut by a steep drop);
 * :func:`mlp_gradients` and :func:`layer_gradient_norms`: backpropagation through a deep
   chain of fully connected layers, to watch gradients vanish or explode with depth;
 * :func:`basin_map`: which minimum each of many 1-D descents reaches, for a grid of
@@ -23,19 +24,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_finite_array, check_callable, positive_float, positive_int
-from .descent import sweep
-from .functions import TestFunction
-from .optimizers import GD, Optimizer
+from .._checks import as_finite_array, check_callable, norms, positive_float, positive_int
+from ..descent import GD, Optimizer, sweep
+from ..functions import CLIFF_HEIGHT, CLIFF_WIDTH, bounded_saddle, cliff  # noqa: F401
 
 __all__ = [
     "ClipByNorm",
     "clip_by_norm",
     "CLIP_EPS",
-    "bounded_saddle",
-    "cliff",
-    "CLIFF_HEIGHT",
-    "CLIFF_WIDTH",
     "ACTIVATIONS",
     "INITS",
     "init_std",
@@ -83,7 +79,7 @@ def clip_by_norm(g, max_norm: float) -> tuple[np.ndarray, float]:
     """
     max_norm = positive_float(max_norm, "max_norm")
     ga = as_finite_array(g, "g")
-    norm = float(np.sqrt(np.sum(ga * ga)))
+    norm = float(norms(ga))  # no overflow at 1e200, no underflow at 1e-200
     coef = min(1.0, max_norm / (norm + CLIP_EPS))
     return ga * coef, norm
 
@@ -93,7 +89,7 @@ class ClipByNorm(Optimizer):
 
     ``ClipByNorm(0.1, max_norm=1.0)`` is plain gradient descent with learning rate 0.1
     whose gradient is first rescaled by :func:`clip_by_norm`: every step is at most
-    ``0.1 * 1.0`` long. Any :class:`~gdlib.optimizers.Optimizer` can be wrapped instead
+    ``0.1 * 1.0`` long. Any :class:`~gdlib.descent.Optimizer` can be wrapped instead
     of a learning rate; it then receives the clipped gradient.
 
     The rescaling matches ``torch.nn.utils.clip_grad_norm_`` (PyTorch documents
@@ -150,91 +146,13 @@ class ClipByNorm(Optimizer):
 
 # --------------------------------------------------------------------------- functions
 
-
-def _xy(p):
-    p = np.asarray(p, dtype=float)
-    return p[..., 0], p[..., 1]
-
-
-def _stack(gx, gy):
-    return np.stack(np.broadcast_arrays(gx, gy), axis=-1)
-
-
-def _bsaddle_f(p):
-    x, y = _xy(p)
-    return x**2 - y**2 + 0.5 * y**4
-
-
-def _bsaddle_g(p):
-    x, y = _xy(p)
-    return _stack(2 * x, -2 * y + 2 * y**3)
-
-
-#: ``x^2 - y^2 + y^4/2``: the saddle of the catalogue, with a quartic floor in ``y``.
-#: Saddle point at the origin (Hessian ``diag(2, -2)``), minima at ``(0, -1)`` and
-#: ``(0, 1)`` where ``f = -1/2`` (Hessian ``diag(2, 4)``). Near the origin it is the
-#: plain saddle to within ``y^4/2``.
-bounded_saddle = TestFunction(
-    "bounded_saddle",
-    r"f(x, y) = x^2 - y^2 + \tfrac{1}{2}y^4",
-    _bsaddle_f,
-    _bsaddle_g,
-    2,
-    minima=((0.0, -1.0), (0.0, 1.0)),
-    xlim=(-1.5, 1.5),
-    ylim=(-1.5, 1.5),
-    note="a saddle at the origin between two minima at (0, -1) and (0, 1), f = -1/2",
-)
-
-#: Height of the cliff's drop and the width of its face.
-CLIFF_HEIGHT = 5.0
-CLIFF_WIDTH = 0.2
-_BOWL = (0.1, 0.25)  # 0.1 (x - 1)^2 + 0.25 y^2
-
+# The chapter's two test functions live in the one catalogue (gdlib.functions); the names
+# below are the catalogue's entries, so gd.pitfalls.cliff is gd.get_function("cliff").
 
 def _sigmoid(u):
     # 0.5 (1 + tanh(u / 2)): the logistic function, without overflow for large |u|
     return 0.5 * (1.0 + np.tanh(0.5 * u))
 
-
-def _smootherstep(t):
-    """Perlin's ``6t^5 - 15t^4 + 10t^3`` on [0, 1], 0 below and 1 above; and its slope."""
-    t = np.clip(t, 0.0, 1.0)
-    return t**3 * (10 - 15 * t + 6 * t**2), 30 * t**2 * (1 - t) ** 2
-
-
-def _cliff_f(p):
-    x, y = _xy(p)
-    a, b = _BOWL
-    s, _ = _smootherstep((x + CLIFF_WIDTH) / CLIFF_WIDTH)
-    return a * (x - 1) ** 2 + b * y**2 + CLIFF_HEIGHT * (1 - s)
-
-
-def _cliff_g(p):
-    x, y = _xy(p)
-    a, b = _BOWL
-    _, ds = _smootherstep((x + CLIFF_WIDTH) / CLIFF_WIDTH)
-    return _stack(2 * a * (x - 1) - CLIFF_HEIGHT * ds / CLIFF_WIDTH, 2 * b * y)
-
-
-#: A gentle bowl ``0.1 (x - 1)^2 + 0.25 y^2`` with a drop of height 5 between
-#: ``x = -0.2`` and ``x = 0``: ``f = bowl + 5 (1 - S(5x + 1))`` with ``S`` the smootherstep
-#: ``6t^5 - 15t^4 + 10t^3`` (clamped to 0 for ``t < 0`` and 1 for ``t > 1``; twice
-#: continuously differentiable). Left of the face is a plateau 5 units higher. The face's
-#: slope peaks at ``5 * 30 / 16 / 0.2 = 46.875`` at ``x = -0.1``, while the bowl's
-#: gradient ``(0.2 (x - 1), 0.5 y)`` has norm below 2 in the window ``|x| <= 5, |y| <= 3``.
-#: The minimum is exactly ``(1, 0)``, where ``f = 0``.
-cliff = TestFunction(
-    "cliff",
-    r"f(x, y) = 0.1(x - 1)^2 + 0.25y^2 + 5\,\bigl(1 - S(5x + 1)\bigr)",
-    _cliff_f,
-    _cliff_g,
-    2,
-    minima=((1.0, 0.0),),
-    xlim=(-5.0, 5.0),
-    ylim=(-3.0, 3.0),
-    note="a gentle bowl with a drop of height 5 across -0.2 < x < 0; S is the smootherstep",
-)
 
 # --------------------------------------------------------------------------- deep chains
 

@@ -22,8 +22,14 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ._checks import as_finite_array, check_callable, nonneg_int, positive_float
-from .plotting import PALETTE, grid, plot_contour
+from .._checks import (
+    as_finite_array,
+    check_callable,
+    nonneg_int,
+    positive_float,
+    returned_array,
+)
+from ..plotting import PALETTE, grid, plot_contour
 
 __all__ = [
     "unit_vectors",
@@ -181,20 +187,22 @@ def plot_gradient_field(
     xs = np.linspace(xlim[0], xlim[1], n + 2)[1:-1]  # keep arrows off the frame
     ys = np.linspace(ylim[0], ylim[1], n + 2)[1:-1]
     X, Y = np.meshgrid(xs, ys)
-    G = np.asarray(grad(np.stack([X, Y], axis=-1)), dtype=float)
+    G = returned_array(grad(np.stack([X, Y], axis=-1)), "grad")
     if G.shape != X.shape + (2,):
         raise ValueError(
             f"grad must be vectorised: for points of shape {X.shape + (2,)} it returned "
             f"shape {G.shape}"
         )
+    # a non-finite gradient has no arrow (and does not spoil the others' scale)
+    G = np.where(np.isfinite(G).all(axis=-1, keepdims=True), G, np.nan)
     U, V = G[..., 0], G[..., 1]
     length = np.hypot(U, V)
     spacing = 0.9 * min(xs[1] - xs[0], ys[1] - ys[0])
     if normalize:
-        safe = np.where(length > 0, length, 1.0)
+        safe = np.where(length > 0, length, 1.0)  # nan stays nan: no arrow
         U, V = U / safe * spacing, V / safe * spacing
     else:
-        top = float(length.max())
+        top = float(np.nanmax(length)) if np.isfinite(length).any() else 0.0
         factor = spacing / top if top > 0 else 1.0
         U, V = U * factor, V * factor
     return ax.quiver(

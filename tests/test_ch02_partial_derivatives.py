@@ -1,4 +1,5 @@
-"""gdlib.surfaces against hand-derived partial derivatives and an independent method.
+"""gdlib.chapters.ch02_partial_derivatives (gd.surfaces):
+against hand-derived partial derivatives and an independent method.
 
 Expected values come from calculus done by hand (written out beside each case) or from
 the complex-step derivative, ``Im f(x + ih) / h``, which is exact to rounding for the
@@ -14,8 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import gdlib as gd
-from gdlib.plotting import figure
-from gdlib.surfaces import (
+from gdlib.chapters.ch02_partial_derivatives import (
     SliceArtists,
     axis_index,
     numeric_partials,
@@ -26,6 +26,7 @@ from gdlib.surfaces import (
     slice_points,
     slice_slope,
 )
+from gdlib.plotting import figure
 
 EPS = np.finfo(float).eps
 RTOL = 300 * EPS ** (2 / 3)  # ~1e-8

@@ -1,4 +1,4 @@
-"""Tests for gdlib.optimizers.
+"""Tests for gdlib.chapters.ch08_optimizers (gd.optimizers).
 
 Every update rule is checked step for step against a separate, minimal implementation
 written here in plain Python floats, line by line from the algorithm boxes of PyTorch's
@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import gdlib as gd
-from gdlib.optimizers import (
+from gdlib.chapters.ch08_optimizers import (
     GD,
     SGD,
     AdaGrad,

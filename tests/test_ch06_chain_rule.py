@@ -1,4 +1,5 @@
-"""gdlib.autodiff against finite differences, calculus by hand and a second implementation.
+"""gdlib.chapters.ch06_chain_rule (gd.autodiff):
+against finite differences, calculus by hand and a second implementation.
 
 Independent truths used here:
 
@@ -23,7 +24,7 @@ from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
 import gdlib as gd
-from gdlib.autodiff import (
+from gdlib.chapters.ch06_chain_rule import (
     PARAM_NAMES,
     Value,
     backward,

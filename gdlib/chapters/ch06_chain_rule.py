@@ -28,10 +28,11 @@ The rest of the module:
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
+
+from .._checks import is_real, whole
 
 __all__ = [
     "Value",
@@ -50,12 +51,6 @@ __all__ = [
     "unflatten",
     "engine_gradient",
 ]
-
-
-def _is_real(x) -> bool:
-    return isinstance(x, (numbers.Real, np.floating, np.integer)) and not isinstance(
-        x, (bool, np.bool_)
-    )
 
 
 class Value:
@@ -93,7 +88,7 @@ class Value:
     __slots__ = ("data", "grad", "op", "label", "_parents", "_local")
 
     def __init__(self, data, label: str = "", *, _parents=(), _local=(), _op: str = ""):
-        if not _is_real(data):
+        if not is_real(data):
             raise TypeError(f"data must be a real number, got {type(data).__name__}")
         data = float(data)
         if not math.isfinite(data):
@@ -123,7 +118,7 @@ class Value:
         """``other`` as a Value: numbers become constants, anything else is refused."""
         if isinstance(other, Value):
             return other
-        if _is_real(other):
+        if is_real(other):
             return Value(other)
         raise TypeError(
             f"unsupported operand for {op}: other must be a Value or a real number, "
@@ -152,7 +147,7 @@ class Value:
                 "exponent must be a plain number: a Value exponent is not supported "
                 "(write exp(p * log(x)) for x ** p with a variable p)"
             )
-        if not _is_real(exponent):
+        if not is_real(exponent):
             raise TypeError(f"exponent must be a real number, got {type(exponent).__name__}")
         p = float(exponent)
         x = self.data
@@ -174,7 +169,9 @@ class Value:
         if other.data == 0:
             raise ZeroDivisionError("division by zero: the divisor (other) is 0")
         a, b = self.data, other.data
-        return self._node(a / b, "/", (self, other), (1 / b, -a / (b * b)))
+        bb = b * b  # d(a/b)/db = -a/b^2; b^2 under- or overflows for |b| < 1e-154 or > 1e154
+        db = -a / bb if bb != 0 and math.isfinite(bb) else -a / b / b
+        return self._node(a / b, "/", (self, other), (1 / b, db))
 
     def __neg__(self) -> Value:
         return self._node(-self.data, "neg", (self,), (-1.0,))
@@ -404,7 +401,7 @@ def draw_graph(
         raise TypeError(f"root must be a Value, got {type(root).__name__}")
     from matplotlib.patches import FancyBboxPatch
 
-    from .plotting import PALETTE
+    from ..plotting import PALETTE
 
     colors = {
         "box": "#F2F2F2",
@@ -470,14 +467,6 @@ def draw_graph(
 # --------------------------------------------------------------------------- toy data
 
 
-def _whole(value, name: str, minimum: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral,)):
-        raise TypeError(f"{name} must be a whole number, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
-    return int(value)
-
-
 def make_moons(n: int = 200, noise: float = 0.2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaved half-moons in the plane, a classic two-class toy problem.
 
@@ -497,9 +486,9 @@ def make_moons(n: int = 200, noise: float = 0.2, seed: int = 0) -> tuple[np.ndar
     >>> X.shape, int(y.sum())
     ((6, 2), 3)
     """
-    n = _whole(n, "n", 2)
-    seed = _whole(seed, "seed", 0)
-    if not _is_real(noise) or not math.isfinite(float(noise)) or noise < 0:
+    n = whole(n, "n", 2)
+    seed = whole(seed, "seed", 0)
+    if not is_real(noise) or not math.isfinite(float(noise)) or noise < 0:
         raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
     rng = np.random.default_rng(seed)
     n0 = n // 2
@@ -533,9 +522,9 @@ def init_params(seed: int = 0, n_hidden: int = 8, n_in: int = 2) -> dict[str, np
     >>> {k: v.shape for k, v in p.items()}
     {'W1': (2, 3), 'b1': (3,), 'W2': (3,), 'b2': (1,)}
     """
-    seed = _whole(seed, "seed", 0)
-    n_hidden = _whole(n_hidden, "n_hidden", 1)
-    n_in = _whole(n_in, "n_in", 1)
+    seed = whole(seed, "seed", 0)
+    n_hidden = whole(n_hidden, "n_hidden", 1)
+    n_in = whole(n_in, "n_in", 1)
     rng = np.random.default_rng(seed)
     return {
         "W1": rng.normal(scale=1 / np.sqrt(n_in), size=(n_in, n_hidden)),
@@ -704,7 +693,7 @@ def unflatten(theta, n_in: int = 2) -> dict[str, np.ndarray]:
     >>> all(np.array_equal(unflatten(flatten(p))[k], p[k]) for k in p)
     True
     """
-    n_in = _whole(n_in, "n_in", 1)
+    n_in = whole(n_in, "n_in", 1)
     theta = np.asarray(theta, dtype=float)
     if theta.ndim != 1:
         raise ValueError(f"theta must be a 1-D vector, got shape {theta.shape}")

@@ -11,7 +11,8 @@ when given ``lr=``. Every optimizer has the same two methods:
     ``k`` (0 for the first step).
 
 A learning rate may be a number or a *schedule*: a callable ``k -> lr``
-(see :mod:`gdlib.schedules` when present, or any function of the step index).
+(see :mod:`gdlib.chapters.ch05_learning_rate`, ``gd.schedules``, or any function of the
+step index).
 
 The optimizers of Chapter 8 follow the algorithm boxes of PyTorch's ``torch.optim``
 documentation *exactly*: the same defaults, the same place for ``eps``, the same first
@@ -40,19 +41,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._checks import as_finite_array, finite_float, positive_float
+from .._checks import as_finite_array, flag, nonneg_float, positive_float, unit_float
+from ..descent import GD, Optimizer, Sweep, check_lr, learning_rate_at, sweep  # noqa: F401
 
-if TYPE_CHECKING:  # descent imports this module, so only for the annotations
-    from .descent import Sweep
-
+# GD, Optimizer and learning_rate_at live in the core (gdlib.descent, which every chapter
+# uses); they stay importable from here, as before.
 __all__ = [
-    "Optimizer",
-    "GD",
-    "learning_rate_at",
     "SGD",
     "Momentum",
     "Nesterov",
@@ -67,86 +64,11 @@ __all__ = [
 ]
 
 
-def learning_rate_at(lr: float | Callable[[int], float], k: int) -> float:
-    """The learning rate for step ``k``: ``lr`` itself, or ``lr(k)`` for a schedule.
-
-    Examples
-    --------
-    >>> learning_rate_at(0.1, 5), learning_rate_at(lambda k: 1 / (k + 1), 3)
-    (0.1, 0.25)
-    """
-    if callable(lr):
-        return positive_float(lr(k), f"lr({k}) (the schedule's value)")
-    return lr
-
-
-def _check_lr(lr) -> float | Callable[[int], float]:
-    if callable(lr):
-        learning_rate_at(lr, 0)  # fail early on a schedule that gives nonsense
-        return lr
-    return positive_float(lr, "lr")
-
-
-
-
-def _nonneg(value, name: str) -> float:
-    v = finite_float(value, name)
-    if v < 0:
-        raise ValueError(f"{name} must be >= 0, got {value!r}")
-    return v
-
-
-def _unit(value, name: str, *, closed: bool = False) -> float:
-    """A float in [0, 1) (or [0, 1] when ``closed``), else an error naming it."""
-    v = finite_float(value, name)
-    if v < 0 or v > 1 or (v == 1 and not closed):
-        interval = "[0, 1]" if closed else "[0, 1)"
-        raise ValueError(f"{name} must lie in {interval}, got {value!r}")
-    return v
-
-
-def _flag(value, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
-
-
-class Optimizer:
-    """Base class: subclasses implement :meth:`step` and, if they keep state, :meth:`reset`."""
-
-    name = "optimizer"
-
-    def reset(self, x0: np.ndarray) -> None:  # noqa: B027 - stateless by default
-        """Forget all state before a run starting at ``x0``."""
-
-    def step(self, x: np.ndarray, g: np.ndarray, k: int) -> np.ndarray:
-        """Return the next point."""
-        raise NotImplementedError
-
-    def __repr__(self) -> str:
-        params = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if not k.startswith("_"))
-        return f"{type(self).__name__}({params})"
-
-
-class GD(Optimizer):
-    """Plain gradient descent: ``x <- x - lr * g``.
-
-    Reference: Cauchy (1847); PyTorch ``torch.optim.SGD`` with ``momentum=0`` and
-    ``weight_decay=0``.
-
-    Examples
-    --------
-    >>> float(GD(lr=0.1).step(np.array(8.0), np.array(16.0), 0))
-    6.4
-    """
-
-    name = "gradient descent"
-
-    def __init__(self, lr: float | Callable[[int], float]):
-        self.lr = _check_lr(lr)
-
-    def step(self, x, g, k):
-        return x - learning_rate_at(self.lr, k) * g
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """``num / den``, with 0 where ``den`` is 0 (only with ``eps = 0`` and no gradient yet:
+    no gradient, no move; 0/0 would be NaN)."""
+    return np.divide(num, den, out=np.zeros(np.broadcast_shapes(np.shape(num), np.shape(den))),
+                     where=den != 0)
 
 
 class _Stateful(Optimizer):
@@ -234,11 +156,11 @@ class SGD(_Stateful):
         weight_decay: float = 0.0,
         nesterov: bool = False,
     ):
-        self.lr = _check_lr(lr)
-        self.momentum = _nonneg(momentum, "momentum")
-        self.dampening = _unit(dampening, "dampening", closed=True)
-        self.weight_decay = _nonneg(weight_decay, "weight_decay")
-        self.nesterov = _flag(nesterov, "nesterov")
+        self.lr = check_lr(lr)
+        self.momentum = nonneg_float(momentum, "momentum")
+        self.dampening = unit_float(dampening, "dampening", closed=True)
+        self.weight_decay = nonneg_float(weight_decay, "weight_decay")
+        self.nesterov = flag(nesterov, "nesterov")
         if self.nesterov and (self.momentum <= 0 or self.dampening != 0):
             raise ValueError(
                 "nesterov=True requires momentum > 0 and dampening = 0 "
@@ -372,13 +294,13 @@ class AdaGrad(_Stateful):
         initial_accumulator_value: float = 0.0,
         eps: float = 1e-10,
     ):
-        self.lr = _check_lr(lr)
-        self.lr_decay = _nonneg(lr_decay, "lr_decay")
-        self.weight_decay = _nonneg(weight_decay, "weight_decay")
-        self.initial_accumulator_value = _nonneg(
+        self.lr = check_lr(lr)
+        self.lr_decay = nonneg_float(lr_decay, "lr_decay")
+        self.weight_decay = nonneg_float(weight_decay, "weight_decay")
+        self.initial_accumulator_value = nonneg_float(
             initial_accumulator_value, "initial_accumulator_value"
         )
-        self.eps = _nonneg(eps, "eps")
+        self.eps = nonneg_float(eps, "eps")
         self._t = None
 
     def reset(self, x0):
@@ -391,7 +313,7 @@ class AdaGrad(_Stateful):
         if self.weight_decay != 0:
             g = g + self.weight_decay * x
         self._sum = self._sum + g * g
-        return x - clr * g / (np.sqrt(self._sum) + self.eps)
+        return x - _ratio(clr * g, np.sqrt(self._sum) + self.eps)  # (clr g) / d, as before
 
 
 class RMSprop(_Stateful):
@@ -448,12 +370,12 @@ class RMSprop(_Stateful):
         momentum: float = 0.0,
         centered: bool = False,
     ):
-        self.lr = _check_lr(lr)
-        self.alpha = _unit(alpha, "alpha")
-        self.eps = _nonneg(eps, "eps")
-        self.weight_decay = _nonneg(weight_decay, "weight_decay")
-        self.momentum = _nonneg(momentum, "momentum")
-        self.centered = _flag(centered, "centered")
+        self.lr = check_lr(lr)
+        self.alpha = unit_float(alpha, "alpha")
+        self.eps = nonneg_float(eps, "eps")
+        self.weight_decay = nonneg_float(weight_decay, "weight_decay")
+        self.momentum = nonneg_float(momentum, "momentum")
+        self.centered = flag(centered, "centered")
         self._t = None
 
     def step(self, x, g, k):
@@ -466,8 +388,8 @@ class RMSprop(_Stateful):
         v = self._sq
         if self.centered:
             self._avg = a * self._avg + (1 - a) * g
-            v = v - self._avg * self._avg
-        d = g / (np.sqrt(v) + self.eps)
+            v = np.maximum(v - self._avg * self._avg, 0.0)  # >= 0, also after rounding
+        d = _ratio(g, np.sqrt(v) + self.eps)
         if self.momentum > 0:
             self._buf = self.momentum * self._buf + d
             d = self._buf
@@ -534,13 +456,13 @@ class Adam(_Stateful):
         weight_decay: float = 0.0,
         amsgrad: bool = False,
     ):
-        self.lr = _check_lr(lr)
+        self.lr = check_lr(lr)
         if isinstance(betas, (str, bytes)) or not hasattr(betas, "__len__") or len(betas) != 2:
             raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        self.betas = (_unit(betas[0], "betas[0]"), _unit(betas[1], "betas[1]"))
-        self.eps = _nonneg(eps, "eps")
-        self.weight_decay = _nonneg(weight_decay, "weight_decay")
-        self.amsgrad = _flag(amsgrad, "amsgrad")
+        self.betas = (unit_float(betas[0], "betas[0]"), unit_float(betas[1], "betas[1]"))
+        self.eps = nonneg_float(eps, "eps")
+        self.weight_decay = nonneg_float(weight_decay, "weight_decay")
+        self.amsgrad = flag(amsgrad, "amsgrad")
         self._t = None
 
     def step(self, x, g, k):
@@ -561,7 +483,7 @@ class Adam(_Stateful):
             v_hat = self._vmax / (1 - b2**t)
         else:
             v_hat = self._v / (1 - b2**t)
-        return x - lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        return x - _ratio(lr * m_hat, np.sqrt(v_hat) + self.eps)  # (lr m) / d, as before
 
 
 class AdamW(Adam):
@@ -744,9 +666,7 @@ def momentum_sweep(
     >>> s.status.tolist()
     ['diverged', 'converged']
     """
-    from .descent import sweep  # here, not at the top: descent imports this module
-
-    nesterov = _flag(nesterov, "nesterov")
+    nesterov = flag(nesterov, "nesterov")
     return sweep(
         grad, x0, lr=lr, steps=steps, tol=tol, point_ndim=point_ndim,
         diverge_factor=diverge_factor, keep_path=keep_path,
