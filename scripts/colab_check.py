@@ -1,9 +1,9 @@
 """Colab's path: each notebook's own install cell, in an environment like Colab's.
 
-Colab has numpy, matplotlib, ipywidgets and ipykernel preinstalled, and not gdlib. Each
+Colab has numpy, matplotlib, scipy, ipywidgets and ipykernel preinstalled, and not gdlib. Each
 notebook's first cell installs gdlib when it is missing, from the repository, or from
 $DOWNHILL_GDLIB when that is set. This check makes one brand-new virtual environment with
-only those four packages, builds gdlib's wheel from the checkout once, and then for every
+only those five packages, builds gdlib's wheel from the checkout once, and then for every
 notebook: uninstalls gdlib, executes the whole notebook with DOWNHILL_GDLIB pointing at the
 wheel (so the install cell is the real one and really installs), and fails on any cell error
 or stderr output, or if the install cell did not install.
@@ -32,7 +32,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parents[1]
-COLAB_PACKAGES = ("numpy", "matplotlib", "ipywidgets", "ipykernel")
+COLAB_PACKAGES = ("numpy", "matplotlib", "ipywidgets", "ipykernel", "scipy")
 # This machine's pip configuration names index folders that do not exist; pip warns about
 # each on stderr. Harmless, and not something a Colab reader sees.
 PIP_CONFIG_NOISE = re.compile(r"^WARNING: Location '[^']*' is ignored: it is neither a file nor "

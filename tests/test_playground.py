@@ -59,7 +59,8 @@ def gdlib_function(name: str):
 
 def gdlib_class(opt: str):
     """The optimizer class whose lower-case name is ``opt`` (the query key's rule)."""
-    found = [getattr(gd.optimizers, n) for n in gd.optimizers.__all__ if n.lower() == opt]
+    names = [*gd.optimizers.__all__, "GD"]  # plain GD is the core's (gd.GD)
+    found = [getattr(gd.optimizers, n, None) or getattr(gd, n) for n in names if n.lower() == opt]
     assert len(found) == 1, opt
     return found[0]
 

@@ -246,6 +246,22 @@ def _one(v):
     return lambda x: np.full(np.shape(x), v, dtype=float)
 
 
+def _bsaddle_h(p):
+    x, y = _xy(p)  # x^2 - y^2 + y^4 / 2
+    return _mat(2.0 + 0 * x, 0 * x, -2 + 6 * y**2)
+
+
+def _cliff_h(p):
+    # 0.1 (x - 1)^2 + 0.25 y^2 + H (1 - S(t)), t = (x + W) / W, S the smootherstep:
+    # d2/dx2 = 0.2 - H S''(t) / W^2 with S''(t) = 60 t (1 - t)(1 - 2t) on [0, 1], 0 outside
+    from ..functions import CLIFF_HEIGHT, CLIFF_WIDTH
+
+    x, y = _xy(p)
+    t = (x + CLIFF_WIDTH) / CLIFF_WIDTH
+    s2 = np.where((t > 0) & (t < 1), 60 * t * (1 - t) * (1 - 2 * t), 0.0)
+    return _mat(0.2 - CLIFF_HEIGHT * s2 / CLIFF_WIDTH**2, 0 * x, 0.5 + 0 * x)
+
+
 #: Analytic Hessians of the catalogue's functions (second derivatives for the 1-D ones),
 #: vectorised like the functions: a 2-D point ``(..., 2)`` gives ``(..., 2, 2)``.
 HESSIANS: dict[str, Callable] = {
@@ -263,6 +279,8 @@ HESSIANS: dict[str, Callable] = {
     "rosenbrock": _rosen_h,
     "himmelblau": _himmel_h,
     "bumps": _bumps_h,
+    "bounded_saddle": _bsaddle_h,
+    "cliff": _cliff_h,
 }
 
 

@@ -306,7 +306,18 @@
     return strip(parts[0]) + "e" + (ex < 0 ? "-" : "+") + String(Math.abs(ex)).padStart(2, "0");
   }
 
-  const norm2 = (a, b) => Math.sqrt(a * a + b * b); // gdlib: sqrt(sum of squares)
+  // gdlib's overflow- and underflow-safe norm (gdlib/_checks.py safe_norms): the plain
+  // sqrt(sum of squares) where that is in range, else redone scaled by the largest entry
+  const norm2 = (a, b) => {
+    const sq = a * a + b * b;
+    if (sq > 1e-290 && sq < 1e290) return Math.sqrt(sq);
+    if (Number.isNaN(a) || Number.isNaN(b)) return NaN;
+    const m = Math.max(Math.abs(a), Math.abs(b));
+    if (m === Infinity) return Infinity;
+    if (m === 0) return 0;
+    const p = a / m, q = b / m;
+    return m * Math.sqrt(p * p + q * q);
+  };
 
   /**
    * gdlib.descend, step by step. opts: steps (int >= 0), tol, ftol (null or > 0),
