@@ -401,62 +401,83 @@ def wolfe(c1: float = 1e-4, c2: float = 0.9, max_evals: int = 40) -> Callable:
         d0 = float(gx @ d)
         if not d0 < 0:
             return None
-        count = {"f": 0, "g": 0}
-
-        def phi(a):
-            count["f"] += 1
-            return f(x + a * d)
-
-        def dphi(a):
-            count["g"] += 1
-            g = grad(x + a * d)
-            return float(g @ d), g
-
-        def done(a, fa, ga):
-            return LineStep(a, x + a * d, fa, ga, count["f"], count["g"])
-
-        def zoom(lo, f_lo, d_lo, hi, f_hi):
-            while count["f"] < max_evals:
-                # minimiser of the quadratic through f_lo, d_lo (slope at lo) and f_hi
-                w = hi - lo
-                den = 2 * (f_hi - f_lo - d_lo * w)
-                a = lo - d_lo * w * w / den if den > 0 else lo + 0.5 * w
-                if not (min(lo, hi) + 0.1 * abs(w) <= a <= max(lo, hi) - 0.1 * abs(w)):
-                    a = lo + 0.5 * w  # safeguard: bisect
-                fa = phi(a)
-                if fa > fx + c1 * a * d0 or fa >= f_lo:
-                    hi, f_hi = a, fa
-                    continue
-                da, ga = dphi(a)
-                if abs(da) <= -c2 * d0:
-                    return done(a, fa, ga)
-                if da * (hi - lo) >= 0:
-                    hi, f_hi = lo, f_lo
-                lo, f_lo, d_lo = a, fa, da
-            return None
-
-        a_prev, f_prev_a, d_prev = 0.0, fx, d0
         a = _first_alpha(fx, f_prev, d0)
         with np.errstate(over="ignore", invalid="ignore"):
-            while count["f"] < max_evals:
-                fa = phi(a)
-                if not np.isfinite(fa) or fa > fx + c1 * a * d0 or (
-                    a_prev > 0 and fa >= f_prev_a
-                ):
-                    if not np.isfinite(fa):
-                        fa = np.inf
-                    return zoom(a_prev, f_prev_a, d_prev, a, fa)
-                da, ga = dphi(a)
-                if abs(da) <= -c2 * d0:
-                    return done(a, fa, ga)
-                if da >= 0:
-                    return zoom(a, fa, da, a_prev, f_prev_a)
-                a_prev, f_prev_a, d_prev = a, fa, da
-                a = 2 * a
-        return None
+            return _Wolfe(f, grad, x, d, fx, d0, c1, c2, max_evals).run(a)
 
     search.__name__ = "wolfe"
     return search
+
+
+def _interpolate(lo: float, f_lo: float, d_lo: float, hi: float, f_hi: float) -> float:
+    """The minimiser of the quadratic through ``f_lo``, the slope ``d_lo`` at ``lo`` and
+    ``f_hi``, safeguarded: the midpoint where it falls within 10 % of either end."""
+    w = hi - lo
+    den = 2 * (f_hi - f_lo - d_lo * w)
+    a = lo - d_lo * w * w / den if den > 0 else lo + 0.5 * w
+    if not (min(lo, hi) + 0.1 * abs(w) <= a <= max(lo, hi) - 0.1 * abs(w)):
+        a = lo + 0.5 * w  # safeguard: bisect
+    return a
+
+
+class _Wolfe:
+    """One strong-Wolfe line search along ``d`` from ``x``: the bracketing phase
+    (:meth:`run`, Algorithm 3.5) and the zoom (:meth:`zoom`, Algorithm 3.6)."""
+
+    def __init__(self, f, grad, x, d, fx, d0, c1, c2, max_evals):
+        self.f, self.grad, self.x, self.d, self.fx, self.d0 = f, grad, x, d, fx, d0
+        self.c1, self.c2, self.max_evals = c1, c2, max_evals
+        self.nf = self.ng = 0
+
+    def phi(self, a):
+        self.nf += 1
+        return self.f(self.x + a * self.d)
+
+    def dphi(self, a):
+        self.ng += 1
+        g = self.grad(self.x + a * self.d)
+        return float(g @ self.d), g
+
+    def too_high(self, a, fa) -> bool:
+        """The sufficient-decrease (Armijo) condition fails at ``a``."""
+        return fa > self.fx + self.c1 * a * self.d0
+
+    def flat(self, da) -> bool:
+        """The strong curvature condition holds."""
+        return abs(da) <= -self.c2 * self.d0
+
+    def done(self, a, fa, ga):
+        return LineStep(a, self.x + a * self.d, fa, ga, self.nf, self.ng)
+
+    def zoom(self, lo, f_lo, d_lo, hi, f_hi):
+        while self.nf < self.max_evals:
+            a = _interpolate(lo, f_lo, d_lo, hi, f_hi)
+            fa = self.phi(a)
+            if self.too_high(a, fa) or fa >= f_lo:
+                hi, f_hi = a, fa
+                continue
+            da, ga = self.dphi(a)
+            if self.flat(da):
+                return self.done(a, fa, ga)
+            if da * (hi - lo) >= 0:
+                hi, f_hi = lo, f_lo
+            lo, f_lo, d_lo = a, fa, da
+        return None
+
+    def run(self, a):
+        a_prev, f_prev_a, d_prev = 0.0, self.fx, self.d0
+        while self.nf < self.max_evals:
+            fa = self.phi(a)
+            if not np.isfinite(fa) or self.too_high(a, fa) or (a_prev > 0 and fa >= f_prev_a):
+                return self.zoom(a_prev, f_prev_a, d_prev, a, fa if np.isfinite(fa) else np.inf)
+            da, ga = self.dphi(a)
+            if self.flat(da):
+                return self.done(a, fa, ga)
+            if da >= 0:
+                return self.zoom(a, fa, da, a_prev, f_prev_a)
+            a_prev, f_prev_a, d_prev = a, fa, da
+            a = 2 * a
+        return None
 
 
 def exact() -> Callable:
