@@ -39,7 +39,10 @@ stage setup     bash scripts/provision.sh
 stage lint      ruff check gdlib tests scripts chapters appendices _ext
 stage unit      "${unit_tests[@]}"
 stage nbval     "${nbval_tests[@]}"
-stage unit-cpu2 second_profile "${unit_tests[@]}"
+# (the second profile skips the tests that only drive tools, not numbers: they ran above)
+stage unit-cpu2 second_profile "${unit_tests[@]}" --ignore=tests/test_new_chapter.py \
+                  --ignore=tests/test_student.py --ignore=tests/test_edit_proof.py \
+                  --ignore=tests/test_js.py --ignore=tests/jupyterlab --ignore=tests/test_tooling.py
 stage nbval-cpu2 second_profile "${nbval_tests[@]}"
 stage editproof python scripts/edit_proof.py --jobs 2
 stage build     bash -c 'rm -rf _build && jupyter-book build --all -W --keep-going .'
