@@ -68,7 +68,8 @@ def test_clip_by_norm_matches_torch_formula(values, max_norm):
     # never longer than max_norm, never pointing elsewhere, never lengthened
     assert np.linalg.norm(got) <= max_norm * (1 + 1e-12)
     assert np.linalg.norm(got) <= np.linalg.norm(g) * (1 + 1e-15)
-    assert np.all(np.sign(got) == np.sign(g))
+    # (a subnormal entry scaled down may underflow to zero, as in IEEE arithmetic and PyTorch)
+    assert np.all((np.sign(got) == np.sign(g)) | ((got == 0) & (np.abs(g) < 1e-300)))
 
 
 @given(st.lists(finite, min_size=2, max_size=4), st.floats(1e-3, 10))

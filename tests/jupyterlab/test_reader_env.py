@@ -17,7 +17,8 @@ from tests.site.conftest import ROOT
 
 # import name -> distribution that provides it in the reader's environment
 PROVIDED_BY = {"numpy": "numpy", "matplotlib": "matplotlib", "PIL": "pillow",
-               "ipywidgets": "ipywidgets", "IPython": "ipykernel", "gdlib": "."}
+               "ipywidgets": "ipywidgets", "IPython": "ipykernel", "gdlib": ".",
+               "scipy": "scipy"}
 
 
 def requirement_lines(path):

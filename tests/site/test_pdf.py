@@ -53,8 +53,11 @@ def test_the_book_pdf_holds_every_chapter(pdfs):
     flat = _squash(text)
     for chapter in CHAPTERS:
         assert _title(chapter) in flat, f"{chapter}'s title is not in the book PDF"
-    leftover = RAW_TEX.findall(text)
-    assert not leftover, f"raw LaTeX or glue left in the PDF: {sorted(set(leftover))[:5]}"
+    # every printed page but the API appendix, whose docstrings show MyST syntax on purpose
+    for part in sorted((pdfs / "pages").glob("*.pdf")):
+        if part.stem != "appendices__api":
+            leftover = RAW_TEX.findall(_text(part)[1])
+            assert not leftover, f"raw LaTeX or glue in {part.stem}: {sorted(set(leftover))[:5]}"
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
