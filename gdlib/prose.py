@@ -20,7 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
-__all__ = ["compare", "join", "order", "pick_steps", "plural", "ranking", "spread", "verdict"]
+__all__ = ["compare", "join", "order", "pick_steps", "plural", "power_above", "ranking", "spread",
+           "verdict"]
 
 
 def _score(name, value) -> float:
@@ -240,3 +241,45 @@ def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     n = _count("n", n)
     word = singular if n == 1 else (plural_form or singular + "s")
     return f"{n} {word}"
+
+
+# --- added for chA ---
+def power_above(value, *, floor: float = 1e-12) -> float:
+    """The smallest power of ten above ``|value|`` (and not below ``floor``): a bound to quote.
+
+    A round-off-level quantity (``8.3e-17``, ``1.4e-10``) has no meaningful digits: the prose
+    states a bound instead ("agree to better than 1e-09", "below 1e-12"), the same on every
+    machine. Glue the bound and format it with ``:.0e``.
+
+    Parameters
+    ----------
+    value : float
+        The quantity, e.g. the largest difference between two computations. Finite.
+    floor : float
+        The smallest bound returned (a positive power of ten, by default 1e-12): exact zeros
+        and smaller values are "below ``floor``".
+
+    Examples
+    --------
+    >>> power_above(1.4e-10), power_above(0.0), power_above(3e-16), power_above(7.0)
+    (1e-09, 1e-12, 1e-12, 10.0)
+    >>> power_above(1e-9)  # strictly above: "below 1e-09" would be false
+    1e-08
+    """
+    try:
+        v = abs(float(value))
+    except (TypeError, ValueError):
+        raise TypeError(f"value must be a real number, got {type(value).__name__}") from None
+    if not math.isfinite(v):
+        raise ValueError(f"value must be finite, got {value!r}")
+    f = float(floor)
+    if not (math.isfinite(f) and f > 0):
+        raise ValueError(f"floor must be a positive finite number, got {floor!r}")
+    if v < f:
+        return f
+    p = 10.0 ** math.ceil(math.log10(v))
+    while p <= v:  # log10 can round down at an exact power of ten
+        p *= 10.0
+    while p / 10.0 > v:
+        p /= 10.0
+    return float(f"{p:.0e}")  # exactly the decimal 1e-k, whatever pow rounded to

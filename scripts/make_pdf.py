@@ -153,6 +153,7 @@ def main(argv: list[str]) -> int:
             browser.close()
     finally:
         httpd.shutdown()
+        httpd.server_close()
     book = PdfWriter()
     for page, target in files:
         book.append(str(target), outline_item=page.split("/")[-1])

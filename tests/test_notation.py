@@ -123,9 +123,6 @@ ROWS = notation_rows()
 
 # Uses the notation page declares that a chapter branch is adding (symbol, chapter): branch.
 PENDING_USES = {
-    (r"\epsilon_{\text{mach}}", 1): "chA (ch1 already writes it on chA)",
-    (r"T_{\text{w}}", 5): "chB (warm-up length W -> T_w)",
-    (r"\ell", 4): "chB (the loss L(b), L(w), L(w, b) -> l)",
     (r"\ell", 6): "chC (the loss L -> l)",
     (r"c_{\text{clip}}", 7): "chC (clipping threshold c -> c_clip)",
     ("k", 8): "chC (step index t -> k)",
@@ -298,15 +295,11 @@ RULES = {
 NOT_YET_FIXED = {
     "momentum-not-mu-code": "chC (ch8 cell 6: loop variable mu, alt text, printed 'mu = 0.5')",
     "loss-not-L-ch6": "chC",
-    "loss-not-L-ch4": "chB",
     "weight-decay-omega": "chC",
     "tau-dampening-only": "chC",
-    "eps-mach-ch1": "chA (already fixed on chA)",
     "eps-optimizers-ch8": "chC",
     "eta-star-ch5-only": "chC (ch8's Polyak rate)",
     "step-k-ch8": "chC",
-    "alpha-rmsprop-only": "chA (ch3's angle between u and the gradient)",
-    "warmup-not-W": "chB",
     "clip-not-c": "chC",
     "velocity-b": "chC",
     "delta-backprop-only": "chC (ch8's AdaGrad lr_decay)",

@@ -1,0 +1,1 @@
+"""Chapter modules of gdlib: the code one chapter needs, ``chNN_<topic>.py``."""
