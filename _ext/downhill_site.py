@@ -389,6 +389,8 @@ def subset_icon_fonts(outdir: Path, used_classes: set[str]) -> None:
 
 CSS_LINK = re.compile(r'[ \t]*<link (?:href="(?P<a>[^"]+)" rel="stylesheet"|rel="stylesheet" '
                       r'type="text/css" href="(?P<b>[^"]+)")\s*/?>\n?')
+BUNDLE_LINK = re.compile(r'[ \t]*<link rel="stylesheet" href="[^"]*downhill-bundle-[^"]*" '
+                         r'data-downhill-sources="(?P<src>[^"]*)" />\n?')
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 CSS_IMPORT = re.compile(r"""@import\s+(?:url\()?\s*['"]([^'"]+)['"]\s*\)?\s*;""")
 
@@ -504,16 +506,24 @@ def bundle_css(text: str, page: Path, outdir: Path, bundles: dict) -> str:
     """All of a page's stylesheets as one file (one request instead of twelve, and no
     chained @import): render-blocking requests are what a phone's first paint waits for."""
     head_end = text.find("</head>")
-    if head_end < 0 or "downhill-bundle-" in text[:head_end]:
+    if head_end < 0:
         return text
     head = text[:head_end]
-    links = list(CSS_LINK.finditer(head))
-    if len(links) < 2:
-        return text
+    done = BUNDLE_LINK.search(head)
+    if done:  # bundled by an earlier build: bundle its sources again (they may have changed)
+        hrefs = done.group("src").split()
+        start = done.start()
+        head = head[:start] + head[done.end():]
+    else:
+        links = list(CSS_LINK.finditer(head))
+        if len(links) < 2:
+            return text
+        hrefs = [m.group("a") or m.group("b") for m in links]
+        start = links[0].start()
+        head = head[:start] + CSS_LINK.sub("", head[start:])
     files = []
-    for m in links:
-        href = (m.group("a") or m.group("b")).split("?")[0]
-        f = (page.parent / href).resolve()
+    for href in hrefs:
+        f = (page.parent / href.split("?")[0]).resolve()
         if urlparse_netloc(href) or not f.is_file():
             return text  # something unexpected: leave the page as it is
         files.append(f)
@@ -524,9 +534,9 @@ def bundle_css(text: str, page: Path, outdir: Path, bundles: dict) -> str:
         name = f"downhill-bundle-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
         (target / name).write_text(css, encoding="utf-8")
         bundles[key] = target / name
-    link = f'<link rel="stylesheet" href="{_rel(bundles[key], page)}" />\n'
-    head = head[: links[0].start()] + link + CSS_LINK.sub("", head[links[0].start():])
-    return head + text[head_end:]
+    link = (f'<link rel="stylesheet" href="{_rel(bundles[key], page)}" '
+            f'data-downhill-sources="{" ".join(hrefs)}" />\n')
+    return head[:start] + link + head[start:] + text[head_end:]
 
 
 def urlparse_netloc(href: str) -> bool:
@@ -575,5 +585,7 @@ def post_process(app, exc):
 
 def setup(app):
     app.connect("html-page-context", _clean_scripts, priority=900)
-    app.connect("build-finished", post_process)
+    # after the theme's own build-finished handlers (pydata-sphinx-theme writes pygments.css
+    # then), so the bundle holds the final files
+    app.connect("build-finished", post_process, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
