@@ -257,7 +257,8 @@ class Probe:
         return {
             "bytes": sum(by_type.values()), "by_type": by_type,
             "requests": sum(1 for r in self.requests.values() if not r["url"].startswith("data:")),
-            "lcp": lcp / 1000, "lcp_element": lcp_what,
+            # no LCP entry at all (it happens in headless runs now and then): not measured
+            "lcp": lcp / 1000 if lcp else float("nan"), "lcp_element": lcp_what,
             "load": nav["load"] / 1000, "dcl": nav["dcl"] / 1000,
             "foreign": foreign, "missing": missing,
         }
@@ -336,6 +337,8 @@ def _mb(b):
 
 
 def _s(t):
+    if t != t:  # NaN
+        return "not measured"
     return f"> {TIMEOUT_S} s" if t == float("inf") else f"{t:.2f} s"
 
 
