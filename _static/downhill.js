@@ -24,3 +24,85 @@ function downhillFixIcons() {
 }
 document.addEventListener("DOMContentLoaded", downhillFixIcons);
 window.addEventListener("load", downhillFixIcons);
+
+// Wide tables scroll inside their box (downhill.css): one that does must be reachable by
+// keyboard too, so it becomes a tab stop (as the theme does for its own scroll boxes).
+function downhillScrollableTables() {
+  document.querySelectorAll(".bd-article table").forEach(function (t) {
+    if (t.scrollWidth > t.clientWidth + 1) {
+      t.setAttribute("tabindex", "0");
+    } else if (t.getAttribute("tabindex") === "0") {
+      t.removeAttribute("tabindex");
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", downhillScrollableTables);
+window.addEventListener("load", downhillScrollableTables);
+window.addEventListener("resize", downhillScrollableTables);
+
+// Interactive figures: their frames are image files (moved out of the page at build time,
+// _ext/downhill_site.py). A slider's frames are fetched when it is first touched, focused
+// or hovered, so the first visit downloads only the figure shown.
+function downhillWarmFrames(root) {
+  if (root.dataset.warm) return;
+  root.dataset.warm = "1";
+  var data = root.querySelector("script.gdx-data");
+  if (!data) return;
+  var d = JSON.parse(data.textContent);
+  var dark = document.documentElement.dataset.theme === "dark" && d.frames_dark;
+  ((dark ? d.frames_dark : d.frames) || []).forEach(function (src) {
+    if (typeof src === "string" && src.indexOf("data:") !== 0) {
+      var im = new Image();
+      im.decoding = "async";
+      im.src = src;
+    }
+  });
+}
+["pointerover", "focusin", "touchstart"].forEach(function (type) {
+  document.addEventListener(type, function (e) {
+    var root = e.target && e.target.closest && e.target.closest("div.gdx");
+    if (root) downhillWarmFrames(root);
+  }, {passive: true});
+});
+
+// Paper: a printout needs every figure, so lazy images load at once when printing starts
+// (the browser's print, and scripts/make_pdf.py's print media emulation).
+function downhillLoadAllImages() {
+  document.querySelectorAll("img[loading=lazy]").forEach(function (im) {
+    im.loading = "eager";
+  });
+}
+window.addEventListener("beforeprint", downhillLoadAllImages);
+if (window.matchMedia) {
+  var downhillPrint = window.matchMedia("print");
+  if (downhillPrint.matches) downhillLoadAllImages();
+  if (downhillPrint.addEventListener) {
+    downhillPrint.addEventListener("change", function (e) { if (e.matches) downhillLoadAllImages(); });
+  }
+}
+
+// Dark mode: an interactive figure rendered for both modes has a second image (img.gd-dark,
+// made at build time from gdlib's data-src-dark and the JSON's frames_dark). The explorer's
+// own script moves the light image; this keeps the dark one on the same frame.
+function downhillDarkExplorers() {
+  document.querySelectorAll("div.gdx").forEach(function (root) {
+    var dark = root.querySelector("img.gd-dark");
+    var data = root.querySelector("script.gdx-data");
+    if (!dark || !data || root.dataset.darkReady) return;
+    root.dataset.darkReady = "1";
+    var d = JSON.parse(data.textContent);
+    if (!d.frames_dark) return;
+    var ins = root.querySelectorAll("input[type=range]");
+    d.frames_dark[+dark.dataset.frame] = d.frames_dark[+dark.dataset.frame] ||
+      dark.getAttribute("src");
+    function upd() {
+      var k = 0;
+      for (var i = 0; i < ins.length; i++) k = k * d.shape[i] + Number(ins[i].value);
+      if (d.frames_dark[k]) dark.src = d.frames_dark[k];
+      dark.alt = d.alts[k];
+      dark.dataset.frame = k;
+    }
+    ins.forEach(function (el) { el.addEventListener("input", upd); });
+  });
+}
+document.addEventListener("DOMContentLoaded", downhillDarkExplorers);
