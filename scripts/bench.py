@@ -229,6 +229,11 @@ def main() -> int:
     lines = ["| figure | measured | target | ok |", "| --- | --- | --- | --- |"]
     lines += [f"| {a} | {b} | {c} | {'yes' if d else 'NO'} |" for a, b, c, d in rows]
     table = "\n".join(lines)
+    # reader-felt speed on a throttled phone profile, the stock Jupyter Book page beside it
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import bench_pages
+
+    table += "\n\n" + bench_pages.main(["--site", str(site)])
     print(table)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "bench.md").write_text(table + "\n")
