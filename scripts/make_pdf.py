@@ -126,6 +126,43 @@ def print_page(browser, url: str, target: Path) -> int:
     return n_solutions
 
 
+def print_pages(browser, site: Path, parts: Path) -> list[tuple[str, Path]]:
+    """Print every page of the TOC from ``site`` into ``parts`` with ``browser``."""
+    httpd, base = serve(site)
+    files = []
+    try:
+        for page in toc_pages():
+            target = parts / (page.replace("/", "__") + ".pdf")
+            print_page(browser, f"{base}/{page}.html", target)
+            files.append((page, target))
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    return files
+
+
+def assemble(files: list[tuple[str, Path]], out: Path) -> int:
+    """The book PDF and one PDF per chapter from the printed pages; the book's page count."""
+    from pypdf import PdfWriter
+
+    book = PdfWriter()
+    for page, target in files:
+        book.append(str(target), outline_item=page.split("/")[-1])
+        if page.startswith("chapters/"):
+            (out / Path(page).with_suffix(".pdf").name).write_bytes(target.read_bytes())
+    with open(out / "downhill.pdf", "wb") as fh:
+        book.write(fh)
+    return len(book.pages)
+
+
+def build(browser, site: Path, out: Path) -> int:
+    """Print the book from ``site`` into ``out`` with a running ``browser``."""
+    out.mkdir(parents=True, exist_ok=True)
+    parts = out / "pages"
+    parts.mkdir(exist_ok=True)
+    return assemble(print_pages(browser, site, parts), out)
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--site", type=Path, default=ROOT / "_build" / "html")
@@ -135,36 +172,16 @@ def main(argv: list[str]) -> int:
         print(f"no built site at {args.site}: run make book first", file=sys.stderr)
         return 1
     from playwright.sync_api import sync_playwright
-    from pypdf import PdfWriter
 
-    args.out.mkdir(parents=True, exist_ok=True)
-    parts = args.out / "pages"
-    parts.mkdir(exist_ok=True)
-    httpd, base = serve(args.site)
     t0 = time.perf_counter()
-    files = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for page in toc_pages():
-                target = parts / (page.replace("/", "__") + ".pdf")
-                print_page(browser, f"{base}/{page}.html", target)
-                files.append((page, target))
-            browser.close()
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-    book = PdfWriter()
-    for page, target in files:
-        book.append(str(target), outline_item=page.split("/")[-1])
-        if page.startswith("chapters/"):
-            (args.out / Path(page).with_suffix(".pdf").name).write_bytes(target.read_bytes())
-    with open(args.out / "downhill.pdf", "wb") as fh:
-        book.write(fh)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        pages = build(browser, args.site, args.out)
+        browser.close()
+    chapters = len(list(args.out.glob("[0-9][0-9]_*.pdf")))
     size = (args.out / "downhill.pdf").stat().st_size / 1e6
-    print(f"wrote {args.out / 'downhill.pdf'} ({len(book.pages)} pages, {size:.1f} MB) and "
-          f"{sum(p.startswith('chapters/') for p, _ in files)} chapter PDFs "
-          f"in {time.perf_counter() - t0:.0f} s")
+    print(f"wrote {args.out / 'downhill.pdf'} ({pages} pages, {size:.1f} MB) and "
+          f"{chapters} chapter PDFs in {time.perf_counter() - t0:.0f} s")
     return 0
 
 

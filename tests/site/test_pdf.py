@@ -30,9 +30,10 @@ def _title(chapter: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def pdfs(site, tmp_path_factory):
+def pdfs(site, browser, tmp_path_factory):
+    # the session's browser (a second Playwright in one process is refused)
     out = tmp_path_factory.mktemp("pdf")
-    assert make_pdf.main(["--site", str(site), "--out", str(out)]) == 0
+    assert make_pdf.build(browser, site, out) > 0
     return out
 
 

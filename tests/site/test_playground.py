@@ -55,7 +55,9 @@ def gdlib_expected(query: str) -> dict:
     q = dict(parse_qsl(query))
     name = q["f"]
     fn = gd.get_function(name) if name in gd.CATALOGUE else getattr(gd.pitfalls, name)
-    cls = next(getattr(gd.optimizers, n) for n in gd.optimizers.__all__ if n.lower() == q["opt"])
+    names = [*gd.optimizers.__all__, "GD"]  # plain GD is the core's (gd.GD)
+    cls = next(getattr(gd.optimizers, n, None) or getattr(gd, n) for n in names
+               if n.lower() == q["opt"])
     kw = {}
     for k, v in q.items():
         if "." in k or k in ("f", "x0", "y0", "steps", "tol", "opt"):
