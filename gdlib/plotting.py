@@ -5,27 +5,35 @@ so nothing is shown behind the author's back) and shown with :func:`show`, which
 alt text: a sentence saying what the figure shows, for readers who cannot see it.
 
 The palette is Okabe and Ito's, distinguishable with the common colour-vision
-deficiencies. Figures have a white background; the book's stylesheet frames them so they
-stay readable in dark mode.
+deficiencies. Figures have a white background; each is also rendered for the book's dark
+mode (:data:`PALETTE_DARK` on the page's dark background, colormaps unchanged), carried in
+the image's ``data-src-dark`` attribute, which the book's build turns into a second image
+shown only in dark mode. Jupyter shows the light one.
 """
 
 from __future__ import annotations
 
 import base64
+import colorsys
+import functools
 import html
 import io
 from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib as mpl
+import matplotlib.colors as mcolors
 import numpy as np
 from matplotlib.figure import Figure
 
 __all__ = [
     "PALETTE",
+    "PALETTE_DARK",
+    "dark_color",
     "COLORS",
     "use_style",
     "figure",
     "png_bytes",
+    "dark_png_bytes",
     "show",
     "FigureImage",
     "plot_curve",
@@ -133,16 +141,19 @@ def data_uri(png: bytes) -> str:
 class FigureImage:
     """A rendered figure with its alt text; displays as an ``<img>`` with ``alt``."""
 
-    def __init__(self, png: bytes, alt: str, width: int | None = None):
+    def __init__(self, png: bytes, alt: str, width: int | None = None,
+                 png_dark: bytes | None = None):
         self.png = png
+        self.png_dark = png_dark
         self.alt = alt
         self.width = width
 
     def _repr_html_(self) -> str:
         style = f' style="max-width:min(100%, {self.width}px)"' if self.width else ""
+        dark = f' data-src-dark="{data_uri(self.png_dark)}"' if self.png_dark else ""
         return (
-            f'<img class="gd-fig" src="{data_uri(self.png)}" alt="{html.escape(self.alt)}"'
-            f"{style}>"
+            f'<img class="gd-fig" src="{data_uri(self.png)}"{dark} '
+            f'alt="{html.escape(self.alt)}"{style}>'
         )
 
     def __repr__(self) -> str:
@@ -163,7 +174,224 @@ def show(fig: Figure, alt: str, *, dpi: int = DEFAULT_DPI) -> FigureImage:
     if not isinstance(alt, str) or not alt.strip():
         raise ValueError("alt must be a non-empty sentence describing the figure")
     width = int(round(fig.get_figwidth() * dpi))
-    return FigureImage(png_bytes(fig, dpi=dpi), alt.strip(), width=width)
+    png = png_bytes(fig, dpi=dpi)
+    return FigureImage(png, alt.strip(), width=width,
+                       png_dark=dark_png_bytes(fig, dpi=dpi) if _DARK else None)
+
+
+def dark_png_bytes(fig: Figure, dpi: int = DEFAULT_DPI, colors: int = 128) -> bytes:
+    """The dark-mode rendering of a figure already drawn by :func:`png_bytes`.
+
+    The figure is recoloured in place (:func:`dark_color`; colormaps keep their colours),
+    drawn again with the layout of the light rendering (no second layout pass), and
+    given its light colours and layout engine back.
+    """
+    darken = _Darkener()
+    engine = fig.get_layout_engine()
+    try:
+        darken(fig)
+        if engine is not None:
+            fig.set_layout_engine("none")  # the light draw placed everything already
+        return png_bytes(fig, dpi=dpi, colors=colors)
+    finally:
+        darken.restore()
+        if engine is not None:
+            fig.set_layout_engine(engine)
+
+
+# --------------------------------------------------------------------------- dark mode
+
+#: Render every figure a second time for the book's dark mode (``show``, ``explore``).
+#: Off for now: inlined as base64, the dark variants double the notebooks (to about 2 MB)
+#: and colormap-heavy figures need a per-pair dark-mode check; both are issue 18's next step
+#: (see the closing note). The recolouring itself is tested (tests/test_dark.py).
+_DARK = False
+
+#: The page's colours in the book's dark mode (the theme's): figures sit on them.
+DARK_BACKGROUND = "#14181e"
+DARK_TEXT = "#ced6dd"
+
+#: Okabe-Ito adapted for a dark background: the same hues in the same roles; blue and
+#: vermillion (too dark on it) are lightened, sky moves up so blue and sky stay apart,
+#: and black becomes the page's text colour.
+PALETTE_DARK = {
+    "blue": "#3D9BE0",
+    "orange": "#E69F00",
+    "green": "#12B886",
+    "vermillion": "#F07B3F",
+    "purple": "#D98CB8",
+    "sky": "#9DD5F5",
+    "yellow": "#F0E442",
+    "black": DARK_TEXT,
+}
+
+
+@functools.lru_cache(maxsize=4096)
+def _dark_rgba(rgba: tuple) -> tuple:
+    r, g, b, a = rgba
+    if a == 0:
+        return rgba
+    for name, hexa in PALETTE.items():
+        pr, pg, pb = mcolors.to_rgb(hexa)
+        if max(abs(r - pr), abs(g - pg), abs(b - pb)) <= 2 / 255:
+            return (*mcolors.to_rgb(PALETTE_DARK[name]), a)
+    h, lum, s = colorsys.rgb_to_hls(r, g, b)
+    if s < 0.12:  # greys are mirrored between the page's background and text colours
+        if lum >= 0.98:
+            return (*mcolors.to_rgb(DARK_BACKGROUND), a)
+        if lum <= 0.02:
+            return (*mcolors.to_rgb(DARK_TEXT), a)
+        lo = mcolors.to_rgb(DARK_BACKGROUND)[0]
+        hi = mcolors.to_rgb(DARK_TEXT)[0]
+        return (*colorsys.hls_to_rgb(h, hi - lum * (hi - lo), s), a)
+    return (*colorsys.hls_to_rgb(h, max(lum, 0.6), s), a)
+
+
+def dark_color(c) -> tuple:
+    """The dark-mode counterpart of a colour (an RGBA tuple): palette colours by name,
+    greys mirrored between the page's background and text colours (white becomes the
+    background, black the text colour), other colours lightened to be seen."""
+    with mpl.rc_context(_STYLE):  # "C0" means the course's cycle
+        rgba = mcolors.to_rgba(c)
+    return _dark_rgba(tuple(float(v) for v in rgba))
+
+
+def _dark_array(colors) -> np.ndarray:
+    arr = np.asarray(mcolors.to_rgba_array(colors), dtype=float)
+    return np.array([_dark_rgba(tuple(float(v) for v in row)) for row in arr]).reshape(-1, 4)
+
+
+def _is_colormapped(a) -> bool:
+    """True for artists whose colours come from a colormap: they keep them exactly."""
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.contour import ContourSet
+    from matplotlib.image import _ImageBase
+
+    if isinstance(a, _ImageBase):
+        return True
+    if isinstance(a, ContourSet) and not a.filled and a.colors is not None:
+        return False  # contour lines in named colours (e.g. black): recoloured
+    return isinstance(a, ScalarMappable) and a.get_array() is not None
+
+
+def _color_sig(a):
+    from matplotlib.collections import Collection
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    from matplotlib.text import Text
+
+    if isinstance(a, Text):
+        return ("t", repr(a.get_color()))
+    if isinstance(a, Line2D):
+        return ("l", repr(a.get_color()), repr(a.get_markerfacecolor()),
+                repr(a.get_markeredgecolor()))
+    if isinstance(a, Patch):
+        return ("p", tuple(a.get_facecolor()), tuple(a.get_edgecolor()))
+    if isinstance(a, Collection):
+        return ("c", np.asarray(a.get_facecolor()).tobytes(),
+                np.asarray(a.get_edgecolor()).tobytes())
+    return None
+
+
+class _Darkener:
+    """Recolours a figure in place for dark mode, once per artist (an artist whose colours
+    changed since, e.g. set again by an explorer's ``update``, is recoloured again), and
+    can undo it. Colormapped artists (images, filled contours, meshes) are left as they are.
+    """
+
+    def __init__(self):
+        self.undo: list = []
+        self.done_axes: set = set()
+
+    def __call__(self, artist) -> None:
+        with mpl.rc_context(_STYLE):
+            self._walk(artist)
+
+    def _walk(self, a) -> None:
+        from matplotlib.axis import Axis, Tick
+
+        if isinstance(a, Tick):
+            return  # ticks are recoloured through their axis (new ticks copy its colours)
+        if isinstance(a, Axis):
+            self._axis(a)
+        cbar = getattr(a, "_colorbar", None)  # a colour bar's axes: its extend triangles
+        for patch in getattr(cbar, "_extend_patches", ()):  # show colormap colours
+            patch._gd_dark_sig = _color_sig(patch)
+        if not _is_colormapped(a):
+            self._recolor(a)
+        for child in a.get_children():
+            self._walk(child)
+        for extra in (getattr(a, "_bbox_patch", None), getattr(a, "arrow_patch", None)):
+            if extra is not None:
+                self._walk(extra)
+
+    def _axis(self, axis) -> None:
+        if id(axis) in self.done_axes:
+            return
+        self.done_axes.add(id(axis))
+        for which, ticks in (("major", axis.get_major_ticks()), ("minor", axis.minorTicks)):
+            if not ticks:
+                continue
+            t = ticks[0]
+            old = {"color": t.tick1line.get_color(), "labelcolor": t.label1.get_color(),
+                   "grid_color": t.gridline.get_color(), "grid_alpha": t.gridline.get_alpha()}
+            # hex without alpha: a colour with an alpha channel would replace grid.alpha
+            new = {k: v if k == "grid_alpha" else mcolors.to_hex(dark_color(v))
+                   for k, v in old.items()}
+            axis.set_tick_params(which=which, **new)
+            self.undo.append(functools.partial(axis.set_tick_params, which=which, **old))
+
+    def _recolor(self, a) -> None:
+        from matplotlib.collections import Collection
+        from matplotlib.lines import Line2D
+        from matplotlib.patches import Patch
+        from matplotlib.text import Text
+
+        sig = _color_sig(a)
+        if sig is None or getattr(a, "_gd_dark_sig", None) == sig:
+            return
+        if isinstance(a, Text):
+            old = a.get_color()
+            a.set_color(dark_color(old))
+            self.undo.append(functools.partial(a.set_color, old))
+        elif isinstance(a, Line2D):
+            old = (a.get_color(), a.get_markerfacecolor(), a.get_markeredgecolor())
+            a.set_color(dark_color(old[0]))
+            a.set_markerfacecolor(dark_color(old[1]))
+            a.set_markeredgecolor(dark_color(old[2]))
+            self.undo.append(functools.partial(_set_line, a, *old))
+        elif isinstance(a, Patch):
+            old = (a.get_facecolor(), a.get_edgecolor())
+            a.set_facecolor(dark_color(old[0]))
+            a.set_edgecolor(dark_color(old[1]))
+            self.undo.append(functools.partial(_set_patch, a, *old))
+        elif isinstance(a, Collection):
+            old = (np.array(a.get_facecolor()), np.array(a.get_edgecolor()))
+            if len(old[0]):
+                a.set_facecolor(_dark_array(old[0]))
+            if len(old[1]):
+                a.set_edgecolor(_dark_array(old[1]))
+            self.undo.append(functools.partial(_set_patch, a, *old))
+        a._gd_dark_sig = _color_sig(a)
+
+    def restore(self) -> None:
+        """Give every recoloured artist back its light colours."""
+        for f in reversed(self.undo):
+            f()
+        self.undo.clear()
+
+
+def _set_line(line, color, mfc, mec) -> None:
+    line.set_color(color)
+    line.set_markerfacecolor(mfc)
+    line.set_markeredgecolor(mec)
+    line._gd_dark_sig = None
+
+
+def _set_patch(p, fc, ec) -> None:
+    p.set_facecolor(fc)
+    p.set_edgecolor(ec)
+    p._gd_dark_sig = None
 
 
 # --------------------------------------------------------------------------- helpers

@@ -32,6 +32,11 @@ Every combination of values is drawn once, as a small PNG frame. The result disp
   lines of inline JavaScript that swap the same frames. A range input is operable with
   the keyboard (arrow keys, Home, End) and announces its value (``aria-valuetext``).
 
+Every frame is also rendered for the book's dark mode (the figure recoloured after the light
+frames, see :func:`gdlib.plotting.dark_color`): ``frames_dark`` in the HTML's data and
+``data-src-dark`` on its image, which the book's build turns into a second image shown only
+in dark mode; Jupyter shows the light frames.
+
 Both views show the same frames, so the book and the live notebook agree. The HTML
 is deterministic (its id is a hash of its content), so nbval can compare it.
 """
@@ -50,10 +55,11 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 
+from . import plotting
 from ._assets import script
 from ._checks import check_callable, flag, is_real
 from .notebook import plain
-from .plotting import _STYLE, DEFAULT_DPI, _agg_canvas, data_uri, encode_rgba
+from .plotting import _STYLE, DEFAULT_DPI, _agg_canvas, _Darkener, data_uri, encode_rgba
 
 __all__ = ["slider", "Slider", "explore", "Explorer", "MAX_FRAMES"]
 
@@ -155,6 +161,7 @@ class Explorer:
         self.dpi = dpi
         self.shape = tuple(len(s.values) for s in sliders.values())
         self._frames: list[bytes] | None = None
+        self._frames_dark: list[bytes] | None = None
         self._alts: list[str] | None = None
         self._readouts: list[str] | None = None
 
@@ -193,7 +200,14 @@ class Explorer:
                     raise ValueError(f"alt returned no text for {values}")
                 alts.append(alt.strip())
                 readouts.append(self._readout(values))
+            # Dark mode: the same frames on the recoloured figure (same layout, same
+            # update calls; with blitting, a background captured again).
+            frames_dark = None
+            if plotting._DARK:
+                painter.darken_all()
+                frames_dark = [painter.frame(self.values_at(index)) for index in indices]
         self._frames, self._alts, self._readouts = frames, alts, readouts
+        self._frames_dark = frames_dark
 
     def _readout(self, values) -> str:
         if self.readout is None:
@@ -208,6 +222,12 @@ class Explorer:
     def frames(self) -> list[bytes]:
         self.render()
         return self._frames
+
+    @property
+    def frames_dark(self) -> list[bytes] | None:
+        """The frames rendered for dark mode (None if the dark pass is switched off)."""
+        self.render()
+        return self._frames_dark
 
     @property
     def alts(self) -> list[str]:
@@ -249,6 +269,9 @@ class Explorer:
         frames = [None if i == start else data_uri(f) for i, f in enumerate(self.frames)]
         data = {
             "frames": frames,
+            **({"frames_dark": [None if i == start else data_uri(f)
+                                for i, f in enumerate(self.frames_dark)]}
+               if self.frames_dark else {}),
             "alts": self.alts,
             "readouts": self.readouts,
             "shape": list(self.shape),
@@ -257,9 +280,12 @@ class Explorer:
         }
         payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
         readout = html.escape(self.readouts[start])
+        dark_src = (f'data-src-dark="{data_uri(self.frames_dark[start])}" '
+                    if self.frames_dark else "")
         return (
             f'<div class="gdx" id="{uid}">'
             f'<img class="gd-fig" src="{data_uri(self.frames[start])}" '
+            f"{dark_src}"
             f'alt="{html.escape(self.alts[start])}" data-frame="{start}">'
             f'<div class="gdx-controls">{"".join(controls)}</div>'
             f'<p class="gdx-readout" aria-live="polite">{readout}</p>'
@@ -376,6 +402,16 @@ class _Painter:
         self.animated: list = []
         self.grown = False
         self.background = None
+        self.darken = None  # a _Darkener once the dark pass starts
+
+    def darken_all(self) -> None:
+        """Recolour the whole figure for dark mode; from now on every frame's changed
+        artists (or, without blitting, the whole figure) are recoloured after ``update``."""
+        self.darken = _Darkener()
+        self.darken(self.fig)
+        self.canvas.draw()  # layout engine is "none" by now: no second layout pass
+        if self.blit:
+            self.background = self.canvas.copy_from_bbox(self.fig.bbox)
 
     def start(self, values) -> None:
         changed = _changed_artists(self.update(**values), self.fig)
@@ -400,12 +436,17 @@ class _Painter:
     def frame(self, values) -> bytes:
         if not self.blit:
             self.update(**values)
+            if self.darken is not None:
+                self.darken(self.fig)
             self.canvas.draw()
         else:
             changed = _changed_artists(self.update(**values), self.fig)
             if changed is None:
                 raise TypeError("update returned None after returning artists: with "
                                 "blitting it must return the artists it changed every time")
+            if self.darken is not None:
+                for a in changed:
+                    self.darken(a)
             new = [a for a in changed if not any(a is b for b in self.animated)]
             if new:  # returned for the first time: take it out of the background
                 self._animate(new)
