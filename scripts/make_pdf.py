@@ -126,12 +126,13 @@ def print_page(browser, url: str, target: Path) -> int:
     return n_solutions
 
 
-def print_pages(browser, site: Path, parts: Path) -> list[tuple[str, Path]]:
-    """Print every page of the TOC from ``site`` into ``parts`` with ``browser``."""
+def print_pages(browser, site: Path, parts: Path,
+                pages: list[str] | None = None) -> list[tuple[str, Path]]:
+    """Print ``pages`` (default: every page of the TOC) from ``site`` into ``parts``."""
     httpd, base = serve(site)
     files = []
     try:
-        for page in toc_pages():
+        for page in pages or toc_pages():
             target = parts / (page.replace("/", "__") + ".pdf")
             print_page(browser, f"{base}/{page}.html", target)
             files.append((page, target))
@@ -155,12 +156,13 @@ def assemble(files: list[tuple[str, Path]], out: Path) -> int:
     return len(book.pages)
 
 
-def build(browser, site: Path, out: Path) -> int:
-    """Print the book from ``site`` into ``out`` with a running ``browser``."""
+def build(browser, site: Path, out: Path, pages: list[str] | None = None) -> int:
+    """Print the book (or only ``pages``, in TOC order) from ``site`` into ``out`` with a
+    running ``browser``; the page count of the assembled PDF."""
     out.mkdir(parents=True, exist_ok=True)
     parts = out / "pages"
     parts.mkdir(exist_ok=True)
-    return assemble(print_pages(browser, site, parts), out)
+    return assemble(print_pages(browser, site, parts, pages), out)
 
 
 def main(argv: list[str]) -> int:
