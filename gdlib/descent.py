@@ -92,6 +92,17 @@ class Optimizer:
         """Return the next point."""
         raise NotImplementedError
 
+    def state_failure(self) -> str | None:
+        """What in the optimizer's state is no longer finite, or None (stateless: never).
+
+        :func:`descend` asks after every step it takes with this optimizer and ends the
+        run as ``"diverged"`` (rule ``"state_nonfinite"``) at the first step that broke
+        the state. It is for state whose overflow no iterate shows: Adam's second moment
+        ``v = g * g`` overflows to inf for ``|g| > 1.3e154``, after which its steps are 0
+        and ``x`` stops moving (PyTorch computes exactly this too).
+        """
+        return None
+
     def __repr__(self) -> str:
         params = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if not k.startswith("_"))
         return f"{type(self).__name__}({params})"
@@ -127,6 +138,7 @@ RULES = {
     "grad_nonfinite": "diverged",
     "loss_nonfinite": "diverged",
     "raised": "diverged",
+    "state_nonfinite": "diverged",
     "tol": "converged",
     "ftol": "converged",
     "max_steps": "max_steps",
@@ -144,14 +156,17 @@ class Stop:
     rule : str
         Which rule fired, a key of :data:`RULES`: ``"tol"``, ``"ftol"``, ``"max_steps"``,
         ``"ran_away"``, ``"x_nonfinite"``, ``"grad_nonfinite"``, ``"loss_nonfinite"`` or
-        ``"raised"`` (a callable raised an arithmetic error: a blow-up too).
+        ``"raised"`` (a callable raised an arithmetic error: a blow-up too) or
+        ``"state_nonfinite"`` (the step taken from this iterate broke the optimizer's
+        state, see :meth:`Optimizer.state_failure`).
     value, bound : float
         What was measured (``|x|``, ``|gradient|``, the loss change) and what it was
         compared with (the runaway limit, ``tol``, ``ftol``); NaN where not applicable.
     lr : float or None
         For plain gradient descent that diverged, the learning rate of the last step.
     detail : str
-        For ``"raised"``: which callable raised what.
+        For ``"raised"``: which callable raised what; for ``"state_nonfinite"``: what in
+        the optimizer's state is no longer finite.
     """
 
     step: int
@@ -178,6 +193,8 @@ class Stop:
             "grad_nonfinite": lambda: f"the gradient became non-finite at step {j}",
             "loss_nonfinite": lambda: f"the loss became non-finite at step {j}",
             "raised": lambda: f"{self.detail} at step {j}",
+            "state_nonfinite": lambda: f"the optimizer's state became non-finite at step "
+                                       f"{j}: {self.detail}",
             "tol": lambda: f"|gradient| = {v:.3g} fell below tol = {b:.3g} at step {j}",
             "ftol": lambda: f"the loss changed by {v:.3g} < ftol = {b:.3g} at step {j}",
             "max_steps": lambda: f"took all {steps} steps{still}",
@@ -323,8 +340,9 @@ def _after_error(exc, who, rec, a, b, steps, tol, ftol, limit) -> Stop:
 
     A step-by-step check might have stopped earlier (the iterate past a stopping point may
     be outside grad's domain), or at the iterate itself if it ran away: then that is the
-    answer. Otherwise an arithmetic error (overflow, division by zero) is a blow-up, so
-    the run diverged; anything else is a real error and propagates.
+    answer. Otherwise a broken optimizer state or an arithmetic error (overflow, division
+    by zero) is a blow-up, so the run diverged; anything else is a real error and
+    propagates.
     """
     stop = _first_stop(*rec, a, b, steps, tol, ftol, limit)
     if stop is not None:
@@ -335,6 +353,8 @@ def _after_error(exc, who, rec, a, b, steps, tol, ftol, limit) -> Stop:
         return Stop(k, "x_nonfinite", xn)
     if k > 0 and xn > limit:
         return Stop(k, "ran_away", xn, limit)
+    if isinstance(exc, _StateFailure):
+        return Stop(k, "state_nonfinite", detail=str(exc))
     if isinstance(exc, ArithmeticError):
         return Stop(k, "raised", detail=f"{who} raised {type(exc).__name__} ({exc})")
     raise exc
@@ -388,8 +408,15 @@ def _loss(f, x) -> float:
     return v if type(v) is float or type(v) is np.float64 else returned_float(v, "f")
 
 
+class _StateFailure(Exception):
+    """The optimizer's state became non-finite in a step (:meth:`Optimizer.state_failure`)."""
+
+
 def _next(optimizer, x, g, k, shape) -> np.ndarray:
     new = optimizer.step(x, g, k)
+    failure = optimizer.state_failure()
+    if failure is not None:
+        raise _StateFailure(failure)
     if type(new) is np.ndarray and new.shape == shape:
         return new
     return returned_array(new, f"{type(optimizer).__name__}.step", shape,

@@ -139,6 +139,9 @@ class ClipByNorm(Optimizer):
     def reset(self, x0: np.ndarray) -> None:
         self.inner.reset(x0)
 
+    def state_failure(self) -> str | None:
+        return self.inner.state_failure()
+
     def step(self, x: np.ndarray, g: np.ndarray, k: int) -> np.ndarray:
         clipped, _ = clip_by_norm(g, self.max_norm)
         return self.inner.step(x, clipped, k)

@@ -81,6 +81,19 @@ class _Stateful(Optimizer):
     """
 
     _slots: tuple[str, ...] = ()
+    #: The slots that accumulate ``g * g`` (a denominator), and what the docs call them.
+    #: Their overflow is invisible in the iterates (the steps become 0: PyTorch's
+    #: arithmetic, kept), so :meth:`state_failure` reports it and descend stops.
+    _squares: dict[str, str] = {}
+
+    def state_failure(self):
+        for slot, what in self._squares.items():
+            v = getattr(self, slot, None)
+            if v is not None and not np.isfinite(v).all():
+                bad = "nan" if np.isnan(v).any() else "inf"
+                return (f"{self.name}'s {what} overflowed to {bad}: the squared gradient is "
+                        "beyond the largest float, so the optimizer can no longer step")
+        return None
 
     def reset(self, x0):
         shape = np.shape(x0)
@@ -285,6 +298,7 @@ class AdaGrad(_Stateful):
 
     name = "AdaGrad"
     _slots = ("_sum",)
+    _squares = {"_sum": "sum of squared gradients G"}
 
     def __init__(
         self,
@@ -360,6 +374,7 @@ class RMSprop(_Stateful):
 
     name = "RMSprop"
     _slots = ("_sq", "_avg", "_buf")
+    _squares = {"_sq": "average of squared gradients v"}
 
     def __init__(
         self,
@@ -446,6 +461,7 @@ class Adam(_Stateful):
 
     name = "Adam"
     _slots = ("_m", "_v", "_vmax")
+    _squares = {"_v": "second moment v", "_vmax": "running maximum of v"}
     _decoupled = False
 
     def __init__(
