@@ -14,26 +14,19 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests._load import load_script
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb")) + sorted(
     (ROOT / "appendices").glob("*.ipynb")
 )
 IDS = [p.stem for p in NOTEBOOKS]
 
+_toc = load_script("_toc")
+
 
 def toc_files() -> set[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    out = {toc["root"]}
-
-    def walk(entries):
-        for e in entries or []:
-            if "file" in e:
-                out.add(e["file"])
-            walk(e.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    return out
+    return set(_toc.toc_files(ROOT))
 
 
 def load(path: Path) -> dict:
