@@ -47,6 +47,7 @@ __all__ = [
     "check_lr",
     "Stop",
     "RULES",
+    "heavy_ball",
 ]
 
 STATUSES = ("converged", "max_steps", "diverged")
@@ -127,6 +128,32 @@ class GD(Optimizer):
 
     def step(self, x, g, k):
         return x - learning_rate_at(self.lr, k) * g
+
+
+def heavy_ball(buf, g, momentum, dampening: float = 0.0, nesterov: bool = False):
+    """PyTorch's momentum rule, the one definition (``SGD.step`` and :func:`sweep` use it).
+
+    Returns the new buffer ``b`` and the direction ``d`` the step follows
+    (``x <- x - lr * d``)::
+
+        b = g                               at the first step (buf is None)
+        b = momentum * b + (1 - dampening) * g      after it
+        d = g + momentum * b (nesterov)     or     d = b
+
+    ``momentum`` may be an array (one per run of a sweep), broadcasting with ``g``.
+
+    Examples
+    --------
+    >>> b, d = heavy_ball(None, np.array(1.0), 0.9); float(b), float(d)
+    (1.0, 1.0)
+    >>> b, d = heavy_ball(b, np.array(1.0), 0.9, nesterov=True); float(b), float(d)
+    (1.9, 2.71)
+    """
+    if buf is None:
+        buf = np.array(g, dtype=float)  # a copy: the caller may reuse its g
+    else:
+        buf = momentum * buf + (g if dampening == 0 else (1 - dampening) * g)
+    return buf, (g + momentum * buf if nesterov else buf)
 
 
 # --------------------------------------------------------------------------- stop reasons
@@ -695,8 +722,9 @@ def _heavy_ball(mub, nesterov: bool, x):
 
     def step(g, mask):
         nonlocal buf
-        buf = np.where(mask, mub * buf + g, buf)
-        return g + mub * buf if nesterov else buf
+        new, d = heavy_ball(buf, g, mub, nesterov=nesterov)
+        buf = np.where(mask, new, buf)  # a run that stopped keeps its buffer
+        return d
 
     return step
 

@@ -39,13 +39,22 @@ a quadratic) and :func:`momentum_sweep` (many momentum runs at once, vectorised)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from .._checks import as_finite_array, flag, nonneg_float, positive_float, unit_float
-from ..descent import GD, Optimizer, Sweep, check_lr, learning_rate_at, sweep  # noqa: F401
+from ..descent import (  # noqa: F401
+    GD,
+    Optimizer,
+    Sweep,
+    check_lr,
+    heavy_ball,
+    learning_rate_at,
+    sweep,
+)
 
 # GD, Optimizer and learning_rate_at live in the core (gdlib.descent, which every chapter
 # uses); they stay importable from here, as before.
@@ -81,19 +90,20 @@ class _Stateful(Optimizer):
     """
 
     _slots: tuple[str, ...] = ()
-    #: The slots that accumulate ``g * g`` (a denominator), and what the docs call them.
-    #: Their overflow is invisible in the iterates (the steps become 0: PyTorch's
-    #: arithmetic, kept), so :meth:`state_failure` reports it and descend stops.
-    _squares: dict[str, str] = {}
+    #: The slot that accumulates ``g * g`` (a denominator), and what the docs call it.
+    #: Its overflow is invisible in the iterates (the steps become 0: PyTorch's
+    #: arithmetic, kept), so :meth:`state_failure` reports it and descend stops. Once
+    #: inf or nan it stays so (it only grows; 0 * inf is nan), and AMSGrad's running
+    #: maximum is inf or nan exactly when ``v`` is: one slot is enough.
+    _square: tuple[str, str] | None = None
 
     def state_failure(self):
-        for slot, what in self._squares.items():
-            v = getattr(self, slot, None)
-            if v is not None and not np.isfinite(v).all():
-                bad = "nan" if np.isnan(v).any() else "inf"
-                return (f"{self.name}'s {what} overflowed to {bad}: the squared gradient is "
-                        "beyond the largest float, so the optimizer can no longer step")
-        return None
+        v = None if self._square is None else getattr(self, self._square[0], None)
+        if v is None or not v.size or v.max() < math.inf:  # per step: one reduction
+            return None
+        bad = "nan" if np.isnan(v).any() else "inf"
+        return (f"{self.name}'s {self._square[1]} overflowed to {bad}: the squared gradient "
+                "is beyond the largest float, so the optimizer can no longer step")
 
     def reset(self, x0):
         shape = np.shape(x0)
@@ -187,11 +197,8 @@ class SGD(_Stateful):
             g = g + self.weight_decay * x
         d = g
         if self.momentum != 0:
-            if self._t == 1:
-                self._buf = g.copy()
-            else:
-                self._buf = self.momentum * self._buf + (1 - self.dampening) * g
-            d = g + self.momentum * self._buf if self.nesterov else self._buf
+            self._buf, d = heavy_ball(None if self._t == 1 else self._buf, g, self.momentum,
+                                      self.dampening, self.nesterov)
         return x - learning_rate_at(self.lr, k) * d
 
 
@@ -298,7 +305,7 @@ class AdaGrad(_Stateful):
 
     name = "AdaGrad"
     _slots = ("_sum",)
-    _squares = {"_sum": "sum of squared gradients G"}
+    _square = ("_sum", "sum of squared gradients G")
 
     def __init__(
         self,
@@ -374,7 +381,7 @@ class RMSprop(_Stateful):
 
     name = "RMSprop"
     _slots = ("_sq", "_avg", "_buf")
-    _squares = {"_sq": "average of squared gradients v"}
+    _square = ("_sq", "average of squared gradients v")
 
     def __init__(
         self,
@@ -461,7 +468,7 @@ class Adam(_Stateful):
 
     name = "Adam"
     _slots = ("_m", "_v", "_vmax")
-    _squares = {"_v": "second moment v", "_vmax": "running maximum of v"}
+    _square = ("_v", "second moment v")
     _decoupled = False
 
     def __init__(
