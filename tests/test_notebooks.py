@@ -89,3 +89,10 @@ def test_colab_install_cell_matches_the_repository_setting(path):
         "run `python scripts/set_repository.py` to sync the notebooks with _config.yml"
     )
     assert "remove-cell" in first["metadata"].get("tags", [])
+
+
+def test_the_instructors_time_table_has_a_row_for_every_chapter():
+    text = (ROOT / "appendices" / "instructors.md").read_text()
+    block = text.split("## Time per chapter", 1)[1].lstrip("\n").split("\n\n", 1)[0]
+    rows = block.splitlines()[2:]  # after the header and the rule
+    assert len(rows) == len(_toc.chapter_pages(ROOT)), rows  # scripts/new_chapter.py adds one
