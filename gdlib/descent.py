@@ -48,6 +48,7 @@ __all__ = [
     "Stop",
     "RULES",
     "heavy_ball",
+    "RunRecord",
 ]
 
 STATUSES = ("converged", "max_steps", "diverged")
@@ -238,8 +239,38 @@ def _fmt(v) -> str:
     return "[" + ", ".join(f"{float(t):.6g}" for t in a.ravel()) + "]"
 
 
+class RunRecord:
+    """What every record of a run shares (:class:`Run`; Chapter 9's ``CurvatureRun``):
+    read from its ``xs`` (every iterate), ``grads`` (the gradient at each) and ``status``.
+    """
+
+    @property
+    def x(self):
+        """The last iterate (a float for a scalar problem)."""
+        last = self.xs[-1]
+        return float(last) if np.ndim(last) == 0 else last
+
+    @property
+    def steps(self) -> int:
+        """How many steps were taken."""
+        return len(self.xs) - 1
+
+    @property
+    def grad_norms(self) -> np.ndarray:
+        """The gradient's norm at every iterate (overflow- and underflow-safe)."""
+        return norms(self.grads.reshape(len(self.grads), -1), axis=1)  # = sqrt(sum g^2)
+
+    @property
+    def converged(self) -> bool:
+        return self.status == "converged"
+
+    @property
+    def diverged(self) -> bool:
+        return self.status == "diverged"
+
+
 @dataclass(frozen=True, repr=False)
-class Run:
+class Run(RunRecord):
     """The record of one descent.
 
     Attributes
@@ -270,33 +301,9 @@ class Run:
     stop: Stop | None = field(default=None)
 
     @property
-    def x(self):
-        """The last iterate (a float for a scalar problem)."""
-        last = self.xs[-1]
-        return float(last) if np.ndim(last) == 0 else last
-
-    @property
-    def steps(self) -> int:
-        """How many steps were taken."""
-        return len(self.xs) - 1
-
-    @property
-    def grad_norms(self) -> np.ndarray:
-        """The gradient's norm at every iterate (overflow- and underflow-safe)."""
-        return norms(self.grads.reshape(len(self.grads), -1), axis=1)  # = sqrt(sum g^2)
-
-    @property
     def loss(self) -> float | None:
         """The last loss, when ``f`` was given."""
         return None if self.losses is None else float(self.losses[-1])
-
-    @property
-    def converged(self) -> bool:
-        return self.status == "converged"
-
-    @property
-    def diverged(self) -> bool:
-        return self.status == "diverged"
 
     def __repr__(self) -> str:
         loss = "" if self.losses is None else f", f={self.loss:.6g}"

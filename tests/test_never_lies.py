@@ -20,6 +20,7 @@ from gdlib._checks import norms
 from gdlib.chapters import ch05_learning_rate as S
 from gdlib.chapters import ch06_chain_rule as AD
 from gdlib.chapters import ch08_optimizers as O
+from gdlib.chapters import ch09_curvature as C
 from gdlib.chapters.ch03_gradients import plot_gradient_field
 from gdlib.chapters.ch07_pitfalls import ClipByNorm, clip_by_norm
 from gdlib.descent import STATUSES
@@ -201,11 +202,21 @@ NORM_CASES = [
      pytest.approx([2**-0.5, 2**-0.5], rel=1e-12)),
     ("clip 1e-200 untouched", lambda: clip_by_norm([3e-200, 4e-200], 1.0)[0].tolist(),
      [3e-200, 4e-200]),
+    ("Newton with |gradient| 3e-200 has not converged at the start",
+     lambda: _tiny_newton().steps, 1),
+    ("Newton's gradient norms at 3e-200", lambda: float(_tiny_newton().grad_norms[0] / 3e-200),
+     pytest.approx(1.0, rel=1e-12)),
     ("directional derivative along 1e300", lambda: gd.directional_derivative(
         lambda p: p[0] + 2 * p[1], [1.0, 1.0], [1e300, 0.0]), pytest.approx(1.0, rel=1e-8)),
     ("directional derivative along 1e-300", lambda: gd.directional_derivative(
         lambda p: p[0] + 2 * p[1], [1.0, 1.0], [0.0, 1e-300]), pytest.approx(2.0, rel=1e-8)),
 ]
+
+
+def _tiny_newton():
+    # f = 1e-200 x^2: |g(1.5)| = 3e-200, whose square underflows; tol = 1e-250 is below it
+    return C.newton(lambda x: 1e-200 * x * x, lambda x: 2e-200 * x, lambda x: 2e-200, 1.5,
+                    tol=1e-250)
 
 
 @pytest.mark.parametrize(("call", "expected"), [c[1:] for c in NORM_CASES],
