@@ -244,7 +244,9 @@ def mlp_gradients(
 
     where ``standardise(z) = (z - mean) / sqrt(var + eps)`` over each row (layer
     normalisation without gain or bias). The loss is ``sum(upstream * h[depth])``, so
-    ``upstream`` is the gradient arriving at the output.
+    ``upstream`` is the gradient arriving at the output. (Chapter 6's ``backward`` is
+    the written-out backpropagation of its one small network, whose source that chapter
+    prints; this is the general deep chain, not a copy of it.)
 
     Parameters
     ----------

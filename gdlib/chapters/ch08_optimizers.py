@@ -111,7 +111,12 @@ class _Stateful(Optimizer):
             setattr(self, s, np.zeros(shape))
         self._t = 0
 
-    def _begin(self, x, g):
+    #: Weight decay as AdamW's: shrink ``x`` itself, not an L2 term added to ``g``.
+    _decoupled = False
+
+    def _begin(self, x, g, k):
+        """What every step starts with: ``x`` and ``g`` as floats, the step counter, the
+        learning rate of step ``k`` and PyTorch's L2 weight decay ``g + lambda x``."""
         x = np.asarray(x, dtype=float)
         g = np.asarray(g, dtype=float)
         if getattr(self, "_t", None) is None or any(
@@ -119,7 +124,10 @@ class _Stateful(Optimizer):
         ):
             self.reset(x)  # first use without reset(): start from fresh state
         self._t += 1
-        return x, g
+        lr = learning_rate_at(self.lr, k)
+        if self.weight_decay != 0 and not self._decoupled:
+            g = g + self.weight_decay * x
+        return x, g, lr
 
 
 class SGD(_Stateful):
@@ -192,14 +200,12 @@ class SGD(_Stateful):
         self._t = None
 
     def step(self, x, g, k):
-        x, g = self._begin(x, g)
-        if self.weight_decay != 0:
-            g = g + self.weight_decay * x
+        x, g, lr = self._begin(x, g, k)
         d = g
         if self.momentum != 0:
             self._buf, d = heavy_ball(None if self._t == 1 else self._buf, g, self.momentum,
                                       self.dampening, self.nesterov)
-        return x - learning_rate_at(self.lr, k) * d
+        return x - lr * d
 
 
 class Momentum(SGD):
@@ -329,10 +335,8 @@ class AdaGrad(_Stateful):
         self._sum = np.full(np.shape(x0), self.initial_accumulator_value)
 
     def step(self, x, g, k):
-        x, g = self._begin(x, g)
-        clr = learning_rate_at(self.lr, k) / (1 + (self._t - 1) * self.lr_decay)
-        if self.weight_decay != 0:
-            g = g + self.weight_decay * x
+        x, g, lr = self._begin(x, g, k)
+        clr = lr / (1 + (self._t - 1) * self.lr_decay)
         self._sum = self._sum + g * g
         return x - _ratio(clr * g, np.sqrt(self._sum) + self.eps)  # (clr g) / d, as before
 
@@ -401,10 +405,7 @@ class RMSprop(_Stateful):
         self._t = None
 
     def step(self, x, g, k):
-        x, g = self._begin(x, g)
-        lr = learning_rate_at(self.lr, k)
-        if self.weight_decay != 0:
-            g = g + self.weight_decay * x
+        x, g, lr = self._begin(x, g, k)
         a = self.alpha
         self._sq = a * self._sq + (1 - a) * g * g
         v = self._sq
@@ -469,7 +470,6 @@ class Adam(_Stateful):
     name = "Adam"
     _slots = ("_m", "_v", "_vmax")
     _square = ("_v", "second moment v")
-    _decoupled = False
 
     def __init__(
         self,
@@ -489,15 +489,11 @@ class Adam(_Stateful):
         self._t = None
 
     def step(self, x, g, k):
-        x, g = self._begin(x, g)
-        lr = learning_rate_at(self.lr, k)
+        x, g, lr = self._begin(x, g, k)
         b1, b2 = self.betas
         t = self._t
-        if self.weight_decay != 0:
-            if self._decoupled:
-                x = x - lr * self.weight_decay * x
-            else:
-                g = g + self.weight_decay * x
+        if self.weight_decay != 0 and self._decoupled:
+            x = x - lr * self.weight_decay * x
         self._m = b1 * self._m + (1 - b1) * g
         self._v = b2 * self._v + (1 - b2) * g * g
         m_hat = self._m / (1 - b1**t)
