@@ -544,7 +544,8 @@ def descend(
     only a *stateful* gradient (e.g. one drawing random mini-batches) notices the extra
     calls, in the state it is left in. An error raised by ``grad``, ``f``, a schedule or
     the optimizer past the stopping point is therefore ignored. An arithmetic error
-    (``OverflowError``, ``ZeroDivisionError``) ends the run as ``"diverged"``; a callable
+    (``OverflowError``, ``ZeroDivisionError``) ends the run as ``"diverged"``, and so does an
+    optimizer whose state became non-finite (:meth:`Optimizer.state_failure`); a callable
     that returns something that is not a real number (None, a string, a complex number,
     the wrong shape) is an error naming it.
 
