@@ -47,6 +47,8 @@ __all__ = [
     "check_lr",
     "Stop",
     "RULES",
+    "heavy_ball",
+    "RunRecord",
 ]
 
 STATUSES = ("converged", "max_steps", "diverged")
@@ -92,6 +94,17 @@ class Optimizer:
         """Return the next point."""
         raise NotImplementedError
 
+    def state_failure(self) -> str | None:
+        """What in the optimizer's state is no longer finite, or None (stateless: never).
+
+        :func:`descend` asks after every step it takes with this optimizer and ends the
+        run as ``"diverged"`` (rule ``"state_nonfinite"``) at the first step that broke
+        the state. It is for state whose overflow no iterate shows: Adam's second moment
+        ``v = g * g`` overflows to inf for ``|g| > 1.3e154``, after which its steps are 0
+        and ``x`` stops moving (PyTorch computes exactly this too).
+        """
+        return None
+
     def __repr__(self) -> str:
         params = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if not k.startswith("_"))
         return f"{type(self).__name__}({params})"
@@ -118,6 +131,32 @@ class GD(Optimizer):
         return x - learning_rate_at(self.lr, k) * g
 
 
+def heavy_ball(buf, g, momentum, dampening: float = 0.0, nesterov: bool = False):
+    """PyTorch's momentum rule, the one definition (``SGD.step`` and :func:`sweep` use it).
+
+    Returns the new buffer ``b`` and the direction ``d`` the step follows
+    (``x <- x - lr * d``)::
+
+        b = g                               at the first step (buf is None)
+        b = momentum * b + (1 - dampening) * g      after it
+        d = g + momentum * b (nesterov)     or     d = b
+
+    ``momentum`` may be an array (one per run of a sweep), broadcasting with ``g``.
+
+    Examples
+    --------
+    >>> b, d = heavy_ball(None, np.array(1.0), 0.9); float(b), float(d)
+    (1.0, 1.0)
+    >>> b, d = heavy_ball(b, np.array(1.0), 0.9, nesterov=True); float(b), float(d)
+    (1.9, 2.71)
+    """
+    if buf is None:
+        buf = np.array(g, dtype=float)  # a copy: the caller may reuse its g
+    else:
+        buf = momentum * buf + (g if dampening == 0 else (1 - dampening) * g)
+    return buf, (g + momentum * buf if nesterov else buf)
+
+
 # --------------------------------------------------------------------------- stop reasons
 
 #: Every stopping rule and the status it gives, in the order the rules are checked.
@@ -127,6 +166,7 @@ RULES = {
     "grad_nonfinite": "diverged",
     "loss_nonfinite": "diverged",
     "raised": "diverged",
+    "state_nonfinite": "diverged",
     "tol": "converged",
     "ftol": "converged",
     "max_steps": "max_steps",
@@ -144,14 +184,17 @@ class Stop:
     rule : str
         Which rule fired, a key of :data:`RULES`: ``"tol"``, ``"ftol"``, ``"max_steps"``,
         ``"ran_away"``, ``"x_nonfinite"``, ``"grad_nonfinite"``, ``"loss_nonfinite"`` or
-        ``"raised"`` (a callable raised an arithmetic error: a blow-up too).
+        ``"raised"`` (a callable raised an arithmetic error: a blow-up too) or
+        ``"state_nonfinite"`` (the step taken from this iterate broke the optimizer's
+        state, see :meth:`Optimizer.state_failure`).
     value, bound : float
         What was measured (``|x|``, ``|gradient|``, the loss change) and what it was
         compared with (the runaway limit, ``tol``, ``ftol``); NaN where not applicable.
     lr : float or None
         For plain gradient descent that diverged, the learning rate of the last step.
     detail : str
-        For ``"raised"``: which callable raised what.
+        For ``"raised"``: which callable raised what; for ``"state_nonfinite"``: what in
+        the optimizer's state is no longer finite.
     """
 
     step: int
@@ -178,6 +221,8 @@ class Stop:
             "grad_nonfinite": lambda: f"the gradient became non-finite at step {j}",
             "loss_nonfinite": lambda: f"the loss became non-finite at step {j}",
             "raised": lambda: f"{self.detail} at step {j}",
+            "state_nonfinite": lambda: f"the optimizer's state became non-finite at step "
+                                       f"{j}: {self.detail}",
             "tol": lambda: f"|gradient| = {v:.3g} fell below tol = {b:.3g} at step {j}",
             "ftol": lambda: f"the loss changed by {v:.3g} < ftol = {b:.3g} at step {j}",
             "max_steps": lambda: f"took all {steps} steps{still}",
@@ -194,8 +239,38 @@ def _fmt(v) -> str:
     return "[" + ", ".join(f"{float(t):.6g}" for t in a.ravel()) + "]"
 
 
+class RunRecord:
+    """What every record of a run shares (:class:`Run`; Chapter 9's ``CurvatureRun``):
+    read from its ``xs`` (every iterate), ``grads`` (the gradient at each) and ``status``.
+    """
+
+    @property
+    def x(self):
+        """The last iterate (a float for a scalar problem)."""
+        last = self.xs[-1]
+        return float(last) if np.ndim(last) == 0 else last
+
+    @property
+    def steps(self) -> int:
+        """How many steps were taken."""
+        return len(self.xs) - 1
+
+    @property
+    def grad_norms(self) -> np.ndarray:
+        """The gradient's norm at every iterate (overflow- and underflow-safe)."""
+        return norms(self.grads.reshape(len(self.grads), -1), axis=1)  # = sqrt(sum g^2)
+
+    @property
+    def converged(self) -> bool:
+        return self.status == "converged"
+
+    @property
+    def diverged(self) -> bool:
+        return self.status == "diverged"
+
+
 @dataclass(frozen=True, repr=False)
-class Run:
+class Run(RunRecord):
     """The record of one descent.
 
     Attributes
@@ -226,33 +301,9 @@ class Run:
     stop: Stop | None = field(default=None)
 
     @property
-    def x(self):
-        """The last iterate (a float for a scalar problem)."""
-        last = self.xs[-1]
-        return float(last) if np.ndim(last) == 0 else last
-
-    @property
-    def steps(self) -> int:
-        """How many steps were taken."""
-        return len(self.xs) - 1
-
-    @property
-    def grad_norms(self) -> np.ndarray:
-        """The gradient's norm at every iterate (overflow- and underflow-safe)."""
-        return norms(self.grads.reshape(len(self.grads), -1), axis=1)  # = sqrt(sum g^2)
-
-    @property
     def loss(self) -> float | None:
         """The last loss, when ``f`` was given."""
         return None if self.losses is None else float(self.losses[-1])
-
-    @property
-    def converged(self) -> bool:
-        return self.status == "converged"
-
-    @property
-    def diverged(self) -> bool:
-        return self.status == "diverged"
 
     def __repr__(self) -> str:
         loss = "" if self.losses is None else f", f={self.loss:.6g}"
@@ -323,8 +374,9 @@ def _after_error(exc, who, rec, a, b, steps, tol, ftol, limit) -> Stop:
 
     A step-by-step check might have stopped earlier (the iterate past a stopping point may
     be outside grad's domain), or at the iterate itself if it ran away: then that is the
-    answer. Otherwise an arithmetic error (overflow, division by zero) is a blow-up, so
-    the run diverged; anything else is a real error and propagates.
+    answer. Otherwise a broken optimizer state or an arithmetic error (overflow, division
+    by zero) is a blow-up, so the run diverged; anything else is a real error and
+    propagates.
     """
     stop = _first_stop(*rec, a, b, steps, tol, ftol, limit)
     if stop is not None:
@@ -335,6 +387,8 @@ def _after_error(exc, who, rec, a, b, steps, tol, ftol, limit) -> Stop:
         return Stop(k, "x_nonfinite", xn)
     if k > 0 and xn > limit:
         return Stop(k, "ran_away", xn, limit)
+    if isinstance(exc, _StateFailure):
+        return Stop(k, "state_nonfinite", detail=str(exc))
     if isinstance(exc, ArithmeticError):
         return Stop(k, "raised", detail=f"{who} raised {type(exc).__name__} ({exc})")
     raise exc
@@ -388,8 +442,15 @@ def _loss(f, x) -> float:
     return v if type(v) is float or type(v) is np.float64 else returned_float(v, "f")
 
 
+class _StateFailure(Exception):
+    """The optimizer's state became non-finite in a step (:meth:`Optimizer.state_failure`)."""
+
+
 def _next(optimizer, x, g, k, shape) -> np.ndarray:
     new = optimizer.step(x, g, k)
+    failure = optimizer.state_failure()
+    if failure is not None:
+        raise _StateFailure(failure)
     if type(new) is np.ndarray and new.shape == shape:
         return new
     return returned_array(new, f"{type(optimizer).__name__}.step", shape,
@@ -483,7 +544,8 @@ def descend(
     only a *stateful* gradient (e.g. one drawing random mini-batches) notices the extra
     calls, in the state it is left in. An error raised by ``grad``, ``f``, a schedule or
     the optimizer past the stopping point is therefore ignored. An arithmetic error
-    (``OverflowError``, ``ZeroDivisionError``) ends the run as ``"diverged"``; a callable
+    (``OverflowError``, ``ZeroDivisionError``) ends the run as ``"diverged"``, and so does an
+    optimizer whose state became non-finite (:meth:`Optimizer.state_failure`); a callable
     that returns something that is not a real number (None, a string, a complex number,
     the wrong shape) is an error naming it.
 
@@ -668,8 +730,9 @@ def _heavy_ball(mub, nesterov: bool, x):
 
     def step(g, mask):
         nonlocal buf
-        buf = np.where(mask, mub * buf + g, buf)
-        return g + mub * buf if nesterov else buf
+        new, d = heavy_ball(buf, g, mub, nesterov=nesterov)
+        buf = np.where(mask, new, buf)  # a run that stopped keeps its buffer
+        return d
 
     return step
 

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import nbformat
 import numpy as np
-import yaml
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -164,10 +163,11 @@ def bench_sweep(repeat):
 def page_weights(site: Path):
     """Bytes of each chapter page: its HTML plus the image files it references (embedded
     frames are in the HTML already). The site tests hold the same budget."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    pages = [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from _toc import chapter_pages
+
     out = []
-    for rel in (p for p in pages if p.startswith("chapters/")):
+    for rel in chapter_pages(ROOT):
         path = site / f"{rel}.html"
         total = path.stat().st_size
         for src in set(re.findall(r'<img[^>]*\ssrc="([^"]+)"', path.read_text("utf-8"))):

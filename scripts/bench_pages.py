@@ -45,8 +45,6 @@ from email.utils import formatdate
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("DOWNHILL_CHROMIUM", "/usr/bin/chromium")
 
@@ -317,19 +315,10 @@ def build_stock(tmp: Path) -> Path:
 
 
 def chapters() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = []
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _toc import chapter_pages
 
-    def walk(entries):
-        for e in entries or []:
-            if "file" in e:
-                files.append(e["file"])
-            walk(e.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return [f for f in files if f.startswith("chapters/")]
+    return chapter_pages(ROOT)
 
 
 def _mb(b):

@@ -34,6 +34,9 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # for _toc, run or imported
+from _toc import chapter_notebooks  # noqa: E402 - the TOC walker every script shares
+
 LINE = re.compile(
     r"^(?P<name>[A-Za-z_]\w*)\s*=\s*(?P<value>.+?)\s+#\s*(?P<kind>range|choices):\s*(?P<spec>.+?)\s*$"
 )
@@ -111,16 +114,7 @@ def parse_parameters(source: str) -> list[Knob]:
 
 def chapters_in_toc() -> list[Path]:
     """The chapter notebooks listed in ``_toc.yml``, in order."""
-    import yaml
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = []
-    for part in toc.get("parts", []):
-        for entry in part.get("chapters", []):
-            path = ROOT / (entry["file"] + ".ipynb")
-            if path.parent.name == "chapters" and path.exists():
-                files.append(path)
-    return files
+    return chapter_notebooks(ROOT)
 
 
 def parameters_cell(nb) -> int:

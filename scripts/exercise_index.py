@@ -24,6 +24,9 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # for _toc, run or imported
+from _toc import chapter_notebooks  # noqa: E402 - the TOC walker every script shares
+
 PAGE = ROOT / "appendices" / "exercises.md"
 DIFFICULTIES = ("easy", "medium", "hard")
 LABEL = re.compile(r"^:label:\s*(\S+)", re.M)
@@ -43,11 +46,8 @@ class Exercise:
 
 
 def chapters_in_toc() -> list[Path]:
-    import yaml
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return [ROOT / (e["file"] + ".ipynb") for part in toc.get("parts", [])
-            for e in part.get("chapters", []) if e["file"].startswith("chapters/")]
+    """The chapter notebooks listed in ``_toc.yml``, in order."""
+    return chapter_notebooks(ROOT)
 
 
 def objectives(nb) -> tuple[str, list[str]]:

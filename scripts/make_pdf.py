@@ -27,9 +27,10 @@ import threading
 import time
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # for _toc, run or imported
+from _toc import toc_files  # noqa: E402 - the TOC walker every script shares
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
@@ -88,11 +89,7 @@ PREPARE = r"""
 
 
 def toc_pages() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    pages = [toc["root"]]
-    for part in toc.get("parts", []):
-        pages += [e["file"] for e in part.get("chapters", [])]
-    return pages
+    return toc_files(ROOT)
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

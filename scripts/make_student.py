@@ -28,6 +28,9 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # for _toc, run or imported
+from _toc import chapter_notebooks  # noqa: E402 - the TOC walker every script shares
+
 SOLUTION_OPEN = re.compile(r"^(?P<fence>:{3,})\{solution\}")
 KEYS_TAG = "answer-keys"
 
@@ -147,11 +150,8 @@ def student_notebook(path: Path):
 
 
 def chapters_in_toc() -> list[Path]:
-    import yaml
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return [ROOT / (e["file"] + ".ipynb") for part in toc.get("parts", [])
-            for e in part.get("chapters", []) if e["file"].startswith("chapters/")]
+    """The chapter notebooks listed in ``_toc.yml``, in order."""
+    return chapter_notebooks(ROOT)
 
 
 def _write(path: str, out_dir: str) -> str:

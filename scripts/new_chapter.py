@@ -9,7 +9,9 @@ exercises, a quiz, a glossary link and a citation):
 - ``chapters/NN_topic.ipynb`` (with the Colab install cell of ``_config.yml``'s repository);
 - ``gdlib/chapters/chNN_topic.py``, the chapter's module (it may import only the core);
 - ``tests/test_chNN_topic.py``, its tests;
-- the entry in ``_toc.yml`` (after the last chapter) and a section on ``appendices/api.md``.
+- the entry in ``_toc.yml`` (after the last chapter), a section on ``appendices/api.md``
+  and a row in the instructors' time table (``appendices/instructors.md``), its times
+  marked "to estimate" for the author to fill in.
 
 Then: ``make outputs NB=chapters/NN_topic.ipynb`` and ``make check-notebook NB=...``.
 Nothing is overwritten: an existing file is an error. ``NN`` must be the next number.
@@ -94,6 +96,26 @@ def add_to_toc(root: Path, entry: str) -> None:
     path.write_text(text)
 
 
+TIME_TABLE = "## Time per chapter"
+TO_ESTIMATE = "to estimate"
+
+
+def with_time_row(text: str, title: str) -> str:
+    """The instructors' page ``text`` with ``| title | to estimate | to estimate |`` as
+    the last row of its time table."""
+    lines = text.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.strip() == TIME_TABLE), None)
+    rows = [] if start is None else [i for i in range(start + 1, len(lines))
+                                     if lines[i].startswith("|")]
+    if not rows:
+        raise SystemExit(f"appendices/instructors.md has no table under '{TIME_TABLE}'")
+    last = rows[0]
+    while last + 1 < len(lines) and lines[last + 1].startswith("|"):
+        last += 1  # the table ends at the first line that is not a row
+    lines.insert(last + 1, f"| {title} | {TO_ESTIMATE} | {TO_ESTIMATE} |\n")
+    return "".join(lines)
+
+
 def new_chapter(root: Path, number: str, topic: str) -> list[Path]:
     if not re.fullmatch(r"\d\d", number):
         raise SystemExit(f"NN must be two digits, e.g. 09; got {number!r}")
@@ -112,6 +134,8 @@ def new_chapter(root: Path, number: str, topic: str) -> list[Path]:
     for p in paths.values():
         if p.exists():
             raise SystemExit(f"{p.relative_to(root)} exists already: nothing was changed")
+    instructors = root / "appendices" / "instructors.md"
+    timed = with_time_row(instructors.read_text(), title)  # checked before anything is written
     fields = {"title": title, "topic": topic, "module": module, "n": str(int(number)),
               "prev": existing[-1].stem if existing else "01_derivatives",
               "prev_title": title_of(existing[-1]) if existing else "Derivatives"}
@@ -128,6 +152,7 @@ def new_chapter(root: Path, number: str, topic: str) -> list[Path]:
     paths["module"].write_text(MODULE.format(**fields))
     paths["test"].write_text(TEST.format(**fields))
     add_to_toc(root, f"chapters/{stem}")
+    instructors.write_text(timed)
     api = root / "appendices" / "api.md"
     api.write_text(api.read_text().rstrip("\n") + "\n" + API.format(
         title_lower=title.lower(), **fields))
@@ -141,7 +166,8 @@ def main(argv: list[str]) -> int:
     root = HERE.parent
     for p in new_chapter(root, argv[0], argv[1]):
         print(f"created {p.relative_to(root)}")
-    print(f"added chapters/{argv[0]}_{argv[1]} to _toc.yml and a section to appendices/api.md")
+    print(f"added chapters/{argv[0]}_{argv[1]} to _toc.yml, a section to appendices/api.md "
+          "and a row to the time table of appendices/instructors.md (times to estimate)")
     print(f"next: make outputs NB=chapters/{argv[0]}_{argv[1]}.ipynb")
     return 0
 

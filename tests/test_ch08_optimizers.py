@@ -57,17 +57,22 @@ PROBLEMS = {
 # returns the list of iterates. Loops over coordinates, with math.sqrt: no numpy.
 
 
+def l2(g, x, weight_decay):
+    """PyTorch's L2 weight decay, the first line of every algorithm box: g + lambda x."""
+    if weight_decay == 0:
+        return list(g)
+    return [gi + weight_decay * xi for gi, xi in zip(g, x, strict=True)]
+
+
 def ref_sgd(grad, x0, n, lr, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
     x = list(x0)
     b = [0.0] * len(x)
     path = [list(x)]
     for t in range(1, n + 1):
-        g = grad(x)
+        g = l2(grad(x), x, weight_decay)
         new = []
         for i in range(len(x)):
             gi = g[i]
-            if weight_decay != 0:
-                gi = gi + weight_decay * x[i]
             if momentum != 0:
                 if t > 1:
                     b[i] = momentum * b[i] + (1 - dampening) * gi
@@ -89,13 +94,11 @@ def ref_adagrad(grad, x0, n, lr=1e-2, lr_decay=0.0, weight_decay=0.0,
     state_sum = [initial_accumulator_value] * len(x)
     path = [list(x)]
     for t in range(1, n + 1):
-        g = grad(x)
+        g = l2(grad(x), x, weight_decay)
         clr = lr / (1 + (t - 1) * lr_decay)
         new = []
         for i in range(len(x)):
             gi = g[i]
-            if weight_decay != 0:
-                gi = gi + weight_decay * x[i]
             state_sum[i] = state_sum[i] + gi * gi
             new.append(x[i] - clr * gi / (math.sqrt(state_sum[i]) + eps))
         x = new
@@ -111,12 +114,10 @@ def ref_rmsprop(grad, x0, n, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, mo
     g_ave = [0.0] * len(x)
     path = [list(x)]
     for _ in range(n):
-        g = grad(x)
+        g = l2(grad(x), x, weight_decay)
         new = []
         for i in range(len(x)):
             gi = g[i]
-            if weight_decay != 0:
-                gi = gi + weight_decay * x[i]
             v[i] = alpha * v[i] + (1 - alpha) * gi * gi
             v_tilde = v[i]
             if centered:

@@ -1,18 +1,15 @@
 """scripts/edit_proof.py: the parameters-cell format and the edit-proof runner."""
 
-import importlib.util
 import random
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from tests._load import load_script
+
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("edit_proof", ROOT / "scripts" / "edit_proof.py")
-edit_proof = importlib.util.module_from_spec(spec)
-sys.modules["edit_proof"] = edit_proof  # dataclasses look their module up
-spec.loader.exec_module(edit_proof)
+edit_proof = load_script("edit_proof")
 
 CELL = '''# Change these and run all: the chapter promises to work within these ranges.
 lr = 0.1  # range: 0.01 to 0.9

@@ -1,18 +1,14 @@
 """The exercise index page is generated from the chapters' metadata and kept current."""
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from tests._load import load_script
+
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("exercise_index",
-                                              ROOT / "scripts" / "exercise_index.py")
-ix = importlib.util.module_from_spec(spec)
-sys.modules["exercise_index"] = ix
-spec.loader.exec_module(ix)
+ix = load_script("exercise_index")
 
 
 @pytest.mark.parametrize("path", ix.chapters_in_toc(), ids=lambda p: p.stem)

@@ -134,43 +134,39 @@ def test_function_and_gradient_are_vectorised(t):
 
 # --------------------------------------------------------------------------- optima
 
+def check_listed_critical_point(t, m, sign):
+    """The catalogue's point ``m`` of ``t`` is a critical point whose Hessian has the
+    ``sign`` (+1 minimum, -1 maximum), and ``f`` is larger (smaller) all around it."""
+    f, g = f_of_vector(t), grad_of_vector(t)
+    p = as_point(t, m)
+    H = hessian(f, p)
+    eig = np.linalg.eigvalsh(H)
+    assert np.all(sign * eig > 0), f"{t.name} at {m}: Hessian eigenvalues {eig}"
+    # "Near zero" gradient: the catalogue writes the point to some number of
+    # decimals, so the gradient there is at most |H| times that rounding.
+    unit = np.array([10.0 ** -decimals(v) for v in p])
+    assert np.linalg.norm(g(p)) <= np.linalg.norm(H, 2) * np.linalg.norm(unit)
+    # Newton's method from the catalogue's point lands within one unit of the last
+    # written decimal, on a point where the gradient is zero (numerically too).
+    q = newton(t, p)
+    assert np.linalg.norm(g(q)) < 1e-9 * max(1.0, np.linalg.norm(H, 2))
+    assert np.linalg.norm(gradient(f, q)) < 1e-6
+    assert np.all(np.abs(q - p) <= unit / 2 + 1e-12), f"{t.name}: refined {q}, listed {p}"
+    # And it is a minimum (maximum): f is larger (smaller) a little way off everywhere.
+    for d in np.vstack([np.eye(t.dim), -np.eye(t.dim)]):
+        assert sign * (f(q + 1e-3 * d) - f(q)) > 0
+
+
 @pytest.mark.parametrize("t", WITH_MINIMA, ids=[t.name for t in WITH_MINIMA])
 def test_minima_are_critical_points_with_a_positive_definite_hessian(t):
-    f, g = f_of_vector(t), grad_of_vector(t)
     for m in t.minima:
-        p = as_point(t, m)
-        H = hessian(f, p)
-        eig = np.linalg.eigvalsh(H)
-        assert np.all(eig > 0), f"{t.name} at {m}: Hessian eigenvalues {eig}"
-        # "Near zero" gradient: the catalogue writes the point to some number of
-        # decimals, so the gradient there is at most |H| times that rounding.
-        unit = np.array([10.0 ** -decimals(v) for v in p])
-        assert np.linalg.norm(g(p)) <= np.linalg.norm(H, 2) * np.linalg.norm(unit)
-        # Newton's method from the catalogue's point lands within one unit of the last
-        # written decimal, on a point where the gradient is zero (numerically too).
-        q = newton(t, p)
-        assert np.linalg.norm(g(q)) < 1e-9 * max(1.0, np.linalg.norm(H, 2))
-        assert np.linalg.norm(gradient(f, q)) < 1e-6
-        assert np.all(np.abs(q - p) <= unit / 2 + 1e-12), f"{t.name}: refined {q}, listed {p}"
-        # And it is a minimum: f is larger a little way off in every direction.
-        for d in np.vstack([np.eye(t.dim), -np.eye(t.dim)]):
-            assert f(q + 1e-3 * d) > f(q)
+        check_listed_critical_point(t, m, +1)
 
 
 @pytest.mark.parametrize("t", WITH_MAXIMA, ids=[t.name for t in WITH_MAXIMA])
 def test_maxima_are_critical_points_with_a_negative_definite_hessian(t):
-    f, g = f_of_vector(t), grad_of_vector(t)
     for m in t.maxima:
-        p = as_point(t, m)
-        H = hessian(f, p)
-        assert np.all(np.linalg.eigvalsh(H) < 0)
-        unit = np.array([10.0 ** -decimals(v) for v in p])
-        assert np.linalg.norm(g(p)) <= np.linalg.norm(H, 2) * np.linalg.norm(unit)
-        q = newton(t, p)
-        assert np.linalg.norm(g(q)) < 1e-9 * max(1.0, np.linalg.norm(H, 2))
-        assert np.all(np.abs(q - p) <= unit / 2 + 1e-12)
-        for d in np.vstack([np.eye(t.dim), -np.eye(t.dim)]):
-            assert f(q + 1e-3 * d) < f(q)
+        check_listed_critical_point(t, m, -1)
 
 
 def test_double_well_critical_points_from_numpy_roots():

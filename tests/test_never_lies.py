@@ -20,6 +20,7 @@ from gdlib._checks import norms
 from gdlib.chapters import ch05_learning_rate as S
 from gdlib.chapters import ch06_chain_rule as AD
 from gdlib.chapters import ch08_optimizers as O
+from gdlib.chapters import ch09_curvature as C
 from gdlib.chapters.ch03_gradients import plot_gradient_field
 from gdlib.chapters.ch07_pitfalls import ClipByNorm, clip_by_norm
 from gdlib.descent import STATUSES
@@ -77,6 +78,89 @@ def test_every_blow_up_ends_diverged(call, rules):
     assert np.all(np.isfinite(run.xs[:-1]))  # only the last iterate may be the bad one
 
 
+def _huge(x):
+    return np.full(np.shape(x), 1e200)  # g * g = 1e400 overflows to inf
+
+
+# The second moment of an adaptive optimizer is g * g: for |g| = 1e200 it is inf, the
+# step is m / inf = 0 and x never moves (PyTorch in float64 does the same arithmetic,
+# which gdlib keeps). The run must say "diverged", not "took all steps".
+STATE_OVERFLOWS = [
+    ("Adam", lambda: O.Adam(lr=0.1)),
+    ("AMSGrad", lambda: O.Adam(lr=0.1, amsgrad=True)),
+    ("AdamW", lambda: O.AdamW(lr=0.1)),
+    ("Adam with L2 decay", lambda: O.Adam(lr=0.1, weight_decay=0.1)),
+    ("RMSprop", lambda: O.RMSprop(lr=0.1)),
+    ("RMSprop centered with momentum", lambda: O.RMSprop(lr=0.1, centered=True, momentum=0.5)),
+    ("AdaGrad", lambda: O.AdaGrad(lr=0.1)),
+    ("AdaGrad eps 0", lambda: O.AdaGrad(lr=0.1, eps=0.0)),
+    ("Adam inside clipping that lets it through", lambda: ClipByNorm(O.Adam(lr=0.1), 1e300)),
+]
+
+
+@pytest.mark.parametrize("make", [c[1] for c in STATE_OVERFLOWS],
+                         ids=[c[0] for c in STATE_OVERFLOWS])
+def test_an_overflowing_optimizer_state_ends_diverged(make):
+    run = gd.descend(_huge, np.array([1.0, 2.0]), optimizer=make(), steps=20, tol=1e-3)
+    assert run.status == "diverged" and run.stop.rule == "state_nonfinite", run
+    assert run.steps == 0 and run.xs.tolist() == [[1.0, 2.0]]  # cut before the bad step
+    assert "overflowed to" in run.reason and run.reason == run.stop.words(run.steps)
+
+
+def test_the_state_check_names_the_step_that_broke_it():
+    # AdaGrad's sum: 3, then 3 + 1e308 (finite), then 3 + 2e308 (inf: the largest float
+    # is 1.8e308), in the step from step 4
+    seq = iter([1.0, 1.0, 1.0, 1e154, 1e154, 1e154, 1e154])
+    run = gd.descend(lambda x: np.array([next(seq)]), np.array([5.0]),
+                     optimizer=O.AdaGrad(lr=0.1), steps=6)
+    assert run.stop.rule == "state_nonfinite" and run.stop.step == 4, run  # 3 + 2e308
+    assert len(run.xs) == 5 and np.all(np.isfinite(run.grads))
+
+
+def test_clipping_keeps_the_state_finite_and_sgd_shows_it_in_the_iterates():
+    run = gd.descend(_huge, np.array([1.0, 2.0]), optimizer=ClipByNorm(O.Adam(lr=0.1), 1.0),
+                     steps=20)
+    assert run.status == "max_steps" and np.all(np.diff(run.xs[:, 0]) < 0)  # it moves
+    run = gd.descend(_huge, np.array([1.0, 2.0]), optimizer=O.SGD(lr=0.1, momentum=0.9),
+                     steps=20)
+    assert run.stop.rule == "ran_away"  # no hidden state: the iterate itself blows up
+    s = gd.sweep(lambda x: np.full(np.shape(x), 1e200), np.array([1.0]), lr=0.1, steps=5,
+                 momentum=0.9)
+    assert s.status.tolist() == ["diverged"] and s.diverged_at.tolist() == [1]
+
+
+def test_backtracking_measures_a_decrease_whose_square_norm_overflows():
+    # |g| = 1.4e160: |g|^2 overflows, so c t |g|^2 was inf and no step was ever accepted
+    f = lambda x: float(1e160 * np.sum(np.sin(x)))  # noqa: E731
+    ls = S.Backtracking(f, lr0=1e-150, max_backtracks=100)
+    x0 = np.array([0.5, 0.3])
+    x1 = ls.step(x0, 1e160 * np.cos(x0), 0)
+    t = ls.step_sizes[0]
+    slope = math.hypot(*(1e160 * np.cos(x0) / 1e160)) ** 2  # |g|^2 / 1e320, exact enough
+    assert f(x1) <= f(x0) - 1e-4 * (t * 1e160) * 1e160 * slope * (1 - 1e-12)  # Armijo
+    assert t < 1e-150  # it had to backtrack to a step that truly decreases f
+
+
+@given(c=st.floats(1e-300, 1e300) | st.floats(-1e300, -1e-300),
+       opt=st.sampled_from(["adam", "amsgrad", "rmsprop", "adagrad"]),
+       x0=st.floats(-1e3, 1e3), steps=st.integers(1, 30))
+def test_an_adaptive_optimizer_moves_or_says_diverged(c, opt, x0, steps):
+    make = {"adam": lambda: O.Adam(lr=0.1), "amsgrad": lambda: O.Adam(lr=0.1, amsgrad=True),
+            "rmsprop": lambda: O.RMSprop(lr=0.1), "adagrad": lambda: O.AdaGrad(lr=0.1)}[opt]
+    run = gd.descend(lambda x: np.full(np.shape(x), c), np.array([x0]), optimizer=make(),
+                     steps=steps)
+    if abs(c) > 1e156:  # (1 - beta2) g^2 > 1.8e308 for every one of them
+        assert run.stop.rule == "state_nonfinite" and run.steps == 0, run
+    elif abs(c) < 1e153:  # 30 steps of g^2 stay below the largest float
+        assert run.status == "max_steps", run
+        if abs(c) > 1e-6:  # eps = 1e-8 or 1e-10 is small beside |g|: a step of ~lr or more
+            assert np.all(np.diff(run.xs[:, 0]) * np.sign(c) < 0), run  # every step moves
+    else:
+        assert run.status in ("diverged", "max_steps")
+    if run.status == "max_steps":  # tiny |g|: a step below eps's scale may round away
+        assert np.all(np.diff(run.xs[:, 0]) * np.sign(c) <= 0)  # never uphill
+
+
 PAST_THE_STOP = [
     ("schedule turns negative after the stop",
      lambda: gd.descend(sq, 0.1, lr=lambda k: 0.1 if k < 5 else -1.0, steps=20, tol=1.5)),
@@ -118,11 +202,21 @@ NORM_CASES = [
      pytest.approx([2**-0.5, 2**-0.5], rel=1e-12)),
     ("clip 1e-200 untouched", lambda: clip_by_norm([3e-200, 4e-200], 1.0)[0].tolist(),
      [3e-200, 4e-200]),
+    ("Newton with |gradient| 3e-200 has not converged at the start",
+     lambda: _tiny_newton().steps, 1),
+    ("Newton's gradient norms at 3e-200", lambda: float(_tiny_newton().grad_norms[0] / 3e-200),
+     pytest.approx(1.0, rel=1e-12)),
     ("directional derivative along 1e300", lambda: gd.directional_derivative(
         lambda p: p[0] + 2 * p[1], [1.0, 1.0], [1e300, 0.0]), pytest.approx(1.0, rel=1e-8)),
     ("directional derivative along 1e-300", lambda: gd.directional_derivative(
         lambda p: p[0] + 2 * p[1], [1.0, 1.0], [0.0, 1e-300]), pytest.approx(2.0, rel=1e-8)),
 ]
+
+
+def _tiny_newton():
+    # f = 1e-200 x^2: |g(1.5)| = 3e-200, whose square underflows; tol = 1e-250 is below it
+    return C.newton(lambda x: 1e-200 * x * x, lambda x: 2e-200 * x, lambda x: 2e-200, 1.5,
+                    tol=1e-250)
 
 
 @pytest.mark.parametrize(("call", "expected"), [c[1:] for c in NORM_CASES],

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests._load import load_script
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(),
@@ -104,3 +106,38 @@ def test_new_chapter_creates_a_chapter_that_executes_tests_and_builds(scratch):
     env_site = {**env, "DOWNHILL_SITE": str(root / "_build" / "html")}
     run([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/site/test_static.py"],
         cwd=root, env=env_site)
+
+
+def _time_rows(text: str) -> list[list[str]]:
+    """The rows of the instructors' time table, as lists of cells (header and rule left out)."""
+    block = text.split("## Time per chapter", 1)[1].lstrip("\n").split("\n\n", 1)[0]
+    return [[c.strip() for c in line.strip("|").split("|")] for line in block.splitlines()[2:]]
+
+
+def test_new_chapter_adds_its_row_to_the_instructors_time_table(tmp_path):
+    # only the files new_chapter reads and writes, in a scratch folder (no build: fast)
+    for rel in ("_toc.yml", "_config.yml", "appendices/api.md", "appendices/instructors.md"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, tmp_path / rel)
+    (tmp_path / "chapters").mkdir()
+    for nb in sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb")):
+        shutil.copy2(nb, tmp_path / "chapters" / nb.name)
+    (tmp_path / "gdlib" / "chapters").mkdir(parents=True)
+    (tmp_path / "tests").mkdir()
+    before = _time_rows((ROOT / "appendices" / "instructors.md").read_text())
+    n = len(list((tmp_path / "chapters").glob("*.ipynb"))) + 1
+    assert len(before) == n - 1  # one row per chapter, today
+
+    new_chapter = load_script("new_chapter")
+    new_chapter.new_chapter(tmp_path, f"{n:02d}", "time_table_check")
+    after = (tmp_path / "appendices" / "instructors.md").read_text()
+    rows = _time_rows(after)
+    assert rows[:-1] == before  # the others untouched, the new row last in the table
+    assert rows[-1] == ["Time table check", "to estimate", "to estimate"]
+    assert after.count("## Time per chapter") == 1 and "\n\n## Exercises" in after
+
+    # a page without the table is refused before anything is written
+    (tmp_path / "appendices" / "instructors.md").write_text("# For instructors\n")
+    with pytest.raises(SystemExit, match="no table under"):
+        new_chapter.new_chapter(tmp_path, f"{n + 1:02d}", "refused")
+    assert not (tmp_path / "chapters" / f"{n + 1:02d}_refused.ipynb").exists()

@@ -14,26 +14,19 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests._load import load_script
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb")) + sorted(
     (ROOT / "appendices").glob("*.ipynb")
 )
 IDS = [p.stem for p in NOTEBOOKS]
 
+_toc = load_script("_toc")
+
 
 def toc_files() -> set[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    out = {toc["root"]}
-
-    def walk(entries):
-        for e in entries or []:
-            if "file" in e:
-                out.add(e["file"])
-            walk(e.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    return out
+    return set(_toc.toc_files(ROOT))
 
 
 def load(path: Path) -> dict:
@@ -96,3 +89,10 @@ def test_colab_install_cell_matches_the_repository_setting(path):
         "run `python scripts/set_repository.py` to sync the notebooks with _config.yml"
     )
     assert "remove-cell" in first["metadata"].get("tags", [])
+
+
+def test_the_instructors_time_table_has_a_row_for_every_chapter():
+    text = (ROOT / "appendices" / "instructors.md").read_text()
+    block = text.split("## Time per chapter", 1)[1].lstrip("\n").split("\n\n", 1)[0]
+    rows = block.splitlines()[2:]  # after the header and the rule
+    assert len(rows) == len(_toc.chapter_pages(ROOT)), rows  # scripts/new_chapter.py adds one

@@ -1,17 +1,14 @@
 """Every chapter has one visible parameters cell the edit-proof stage can turn (issue 16)."""
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from tests._load import load_script
+
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("edit_proof", ROOT / "scripts" / "edit_proof.py")
-edit_proof = importlib.util.module_from_spec(spec)
-sys.modules["edit_proof"] = edit_proof
-spec.loader.exec_module(edit_proof)
+edit_proof = load_script("edit_proof")
 
 CHAPTERS = edit_proof.chapters_in_toc()
 

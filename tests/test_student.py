@@ -1,18 +1,15 @@
 """make student: the chapters without their solutions, still runnable (issue 22)."""
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from tests._load import load_script
+
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("make_student", ROOT / "scripts" / "make_student.py")
-make_student = importlib.util.module_from_spec(spec)
-sys.modules["make_student"] = make_student
-spec.loader.exec_module(make_student)
+make_student = load_script("make_student")
 
 CHAPTERS = make_student.chapters_in_toc()
 GLUE_REF = re.compile(r"\{glue:text\}`([^`:]+)")

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -252,6 +253,7 @@ def plot_surface(
     return surf
 
 
+@dataclass(eq=False, repr=False)
 class SliceArtists:
     """The artists of one slice plot (curve, tangent, point), movable with :meth:`update`.
 
@@ -269,20 +271,22 @@ class SliceArtists:
         The tangent's slope there: the partial derivative with respect to the free variable.
     """
 
-    def __init__(self, ax, f, fixed, lim, *, n, half_width, is3d, curve, tangent, marker):
-        self.ax = ax
-        self.f = f
-        self.fixed = axis_index(fixed)
-        self.lim = lim
-        self.n = n
-        self.half_width = half_width
-        self.is3d = is3d
-        self.curve = curve
-        self.tangent = tangent
-        self.marker = marker
-        self.value: float | None = None
-        self.point: float | None = None
-        self.slope: float | None = None
+    ax: object
+    f: Callable
+    fixed: int
+    lim: tuple[float, float]
+    n: int
+    half_width: float
+    is3d: bool
+    curve: object
+    tangent: object
+    marker: object
+    value: float | None = None
+    point: float | None = None
+    slope: float | None = None
+
+    def __post_init__(self):
+        self.fixed = axis_index(self.fixed)
 
     @property
     def artists(self) -> list:
@@ -375,14 +379,10 @@ def plot_slice(
     >>> _ = sa.update(point=-0.5); round(sa.slope, 6)
     -1.0
     """
-    lim, n, hw = _slice_args(f, fixed, value, lim, point, n, half_width)
-    (curve,) = ax.plot([], [], color=color, label=label)
-    (tangent,) = ax.plot([], [], color=tangent_color, linestyle="--", linewidth=1.5)
-    (marker,) = ax.plot([], [], "o", color=tangent_color, markersize=7, zorder=4)
-    sa = SliceArtists(ax, f, fixed, lim, n=n, half_width=hw, is3d=False,
-                      curve=curve, tangent=tangent, marker=marker)
-    sa.update(value, point)
-    return sa
+    return _draw_slice(ax, f, fixed, value, lim, point, n, half_width, is3d=False,
+                       curve={"color": color, "label": label},
+                       tangent={"color": tangent_color, "linewidth": 1.5},
+                       marker={"color": tangent_color, "markersize": 7, "zorder": 4})
 
 
 def plot_slice_3d(
@@ -416,12 +416,22 @@ def plot_slice_3d(
     2.0
     """
     _check_3d(ax)
+    return _draw_slice(ax, f, fixed, value, lim, point, n, half_width, is3d=True,
+                       curve={"color": color, "linewidth": 2.5, "zorder": 3},
+                       tangent={"color": tangent_color, "linewidth": 1.8, "zorder": 4},
+                       marker={"color": tangent_color, "markersize": 6, "zorder": 5})
+
+
+def _draw_slice(ax, f, fixed, value, lim, point, n, half_width, *, is3d, curve, tangent,
+                marker) -> SliceArtists:
+    """What plot_slice and plot_slice_3d share: check, draw three empty artists in the
+    given styles (the tangent dashed, the marker a dot), place them with ``update``."""
     lim, n, hw = _slice_args(f, fixed, value, lim, point, n, half_width)
-    (curve,) = ax.plot([], [], [], color=color, linewidth=2.5, zorder=3)
-    (tangent,) = ax.plot([], [], [], color=tangent_color, linestyle="--", linewidth=1.8,
-                         zorder=4)
-    (marker,) = ax.plot([], [], [], "o", color=tangent_color, markersize=6, zorder=5)
-    sa = SliceArtists(ax, f, fixed, lim, n=n, half_width=hw, is3d=True,
-                      curve=curve, tangent=tangent, marker=marker)
+    empty = ([], [], []) if is3d else ([], [])
+    (c,) = ax.plot(*empty, **curve)
+    (t,) = ax.plot(*empty, linestyle="--", **tangent)
+    (m,) = ax.plot(*empty, "o", **marker)
+    sa = SliceArtists(ax, f, fixed, lim, n=n, half_width=hw, is3d=is3d, curve=c, tangent=t,
+                      marker=m)
     sa.update(value, point)
     return sa

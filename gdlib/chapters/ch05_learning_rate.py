@@ -38,6 +38,7 @@ from .._checks import (
     check_callable,
     fraction,
     nonneg_int,
+    norms,
     positive_float,
     positive_int,
     real_float,
@@ -370,19 +371,22 @@ class Backtracking(Optimizer):
             fx = self._last[1]  # f at the point the previous step accepted: no re-evaluation
         else:
             fx = self._f(x)
-        slope = float(np.sum(g * g))
         t = self.lr0
         with np.errstate(over="ignore", invalid="ignore"):
+            slope = float(np.sum(g * g))
+            # |g|^2 overflows past |g| = 1.3e154: then the decrease c t |g|^2 is (t |g|) |g|
+            gn = float(norms(g)) if not np.isfinite(slope) else None
             for _ in range(self.max_backtracks + 1):
                 x_new = x - t * g
                 if slope > 0 and np.array_equal(x_new, x):
                     raise RuntimeError(
                         f"step {k}: the step is lost to rounding (x - t g == x for t = "
-                        f"{t:.3g}, |g| = {np.sqrt(slope):.3g}): x cannot move; stop earlier "
+                        f"{t:.3g}, |g| = {float(norms(g)):.3g}): x cannot move; stop earlier "
                         "with descend(..., tol=...)"
                     )
                 f_new = self._f(x_new)
-                if f_new <= fx - self.c * t * slope:  # False for nan: keep shrinking
+                decrease = self.c * t * slope if gn is None else self.c * (t * gn) * gn
+                if f_new <= fx - decrease:  # False for nan: keep shrinking
                     self._steps.append(t)
                     self._last = (x_new, f_new)
                     return x_new

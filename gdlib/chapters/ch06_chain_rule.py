@@ -629,6 +629,12 @@ def backward(params: dict, cache: dict, y) -> dict[str, np.ndarray]:
         dZ1 = dA1 * (1 - A1**2)           # through tanh
         dW1 = X.T @ dZ1                   db1 = dZ1.sum(axis=0)
 
+    Chapter 6 prints this function's source as the backpropagation a reader can check line
+    by line, so it stays written out for its one network. Chapter 7's
+    ``mlp_gradients`` is a different computation (a deep chain of square layers without
+    biases, with layer normalisation and residual connections, fed any upstream
+    gradient); the two share only the dense layer's ``dW = h.T @ dz``.
+
     Examples
     --------
     >>> params = init_params(0)

@@ -139,6 +139,9 @@ class ClipByNorm(Optimizer):
     def reset(self, x0: np.ndarray) -> None:
         self.inner.reset(x0)
 
+    def state_failure(self) -> str | None:
+        return self.inner.state_failure()
+
     def step(self, x: np.ndarray, g: np.ndarray, k: int) -> np.ndarray:
         clipped, _ = clip_by_norm(g, self.max_norm)
         return self.inner.step(x, clipped, k)
@@ -241,7 +244,9 @@ def mlp_gradients(
 
     where ``standardise(z) = (z - mean) / sqrt(var + eps)`` over each row (layer
     normalisation without gain or bias). The loss is ``sum(upstream * h[depth])``, so
-    ``upstream`` is the gradient arriving at the output.
+    ``upstream`` is the gradient arriving at the output. (Chapter 6's ``backward`` is
+    the written-out backpropagation of its one small network, whose source that chapter
+    prints; this is the general deep chain, not a copy of it.)
 
     Parameters
     ----------

@@ -39,13 +39,22 @@ a quadratic) and :func:`momentum_sweep` (many momentum runs at once, vectorised)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from .._checks import as_finite_array, flag, nonneg_float, positive_float, unit_float
-from ..descent import GD, Optimizer, Sweep, check_lr, learning_rate_at, sweep  # noqa: F401
+from ..descent import (  # noqa: F401
+    GD,
+    Optimizer,
+    Sweep,
+    check_lr,
+    heavy_ball,
+    learning_rate_at,
+    sweep,
+)
 
 # GD, Optimizer and learning_rate_at live in the core (gdlib.descent, which every chapter
 # uses); they stay importable from here, as before.
@@ -81,6 +90,20 @@ class _Stateful(Optimizer):
     """
 
     _slots: tuple[str, ...] = ()
+    #: The slot that accumulates ``g * g`` (a denominator), and what the docs call it.
+    #: Its overflow is invisible in the iterates (the steps become 0: PyTorch's
+    #: arithmetic, kept), so :meth:`state_failure` reports it and descend stops. Once
+    #: inf or nan it stays so (it only grows; 0 * inf is nan), and AMSGrad's running
+    #: maximum is inf or nan exactly when ``v`` is: one slot is enough.
+    _square: tuple[str, str] | None = None
+
+    def state_failure(self):
+        v = None if self._square is None else getattr(self, self._square[0], None)
+        if v is None or not v.size or v.max() < math.inf:  # per step: one reduction
+            return None
+        bad = "nan" if np.isnan(v).any() else "inf"
+        return (f"{self.name}'s {self._square[1]} overflowed to {bad}: the squared gradient "
+                "is beyond the largest float, so the optimizer can no longer step")
 
     def reset(self, x0):
         shape = np.shape(x0)
@@ -88,7 +111,12 @@ class _Stateful(Optimizer):
             setattr(self, s, np.zeros(shape))
         self._t = 0
 
-    def _begin(self, x, g):
+    #: Weight decay as AdamW's: shrink ``x`` itself, not an L2 term added to ``g``.
+    _decoupled = False
+
+    def _begin(self, x, g, k):
+        """What every step starts with: ``x`` and ``g`` as floats, the step counter, the
+        learning rate of step ``k`` and PyTorch's L2 weight decay ``g + lambda x``."""
         x = np.asarray(x, dtype=float)
         g = np.asarray(g, dtype=float)
         if getattr(self, "_t", None) is None or any(
@@ -96,7 +124,10 @@ class _Stateful(Optimizer):
         ):
             self.reset(x)  # first use without reset(): start from fresh state
         self._t += 1
-        return x, g
+        lr = learning_rate_at(self.lr, k)
+        if self.weight_decay != 0 and not self._decoupled:
+            g = g + self.weight_decay * x
+        return x, g, lr
 
 
 class SGD(_Stateful):
@@ -169,17 +200,12 @@ class SGD(_Stateful):
         self._t = None
 
     def step(self, x, g, k):
-        x, g = self._begin(x, g)
-        if self.weight_decay != 0:
-            g = g + self.weight_decay * x
+        x, g, lr = self._begin(x, g, k)
         d = g
         if self.momentum != 0:
-            if self._t == 1:
-                self._buf = g.copy()
-            else:
-                self._buf = self.momentum * self._buf + (1 - self.dampening) * g
-            d = g + self.momentum * self._buf if self.nesterov else self._buf
-        return x - learning_rate_at(self.lr, k) * d
+            self._buf, d = heavy_ball(None if self._t == 1 else self._buf, g, self.momentum,
+                                      self.dampening, self.nesterov)
+        return x - lr * d
 
 
 class Momentum(SGD):
@@ -285,6 +311,7 @@ class AdaGrad(_Stateful):
 
     name = "AdaGrad"
     _slots = ("_sum",)
+    _square = ("_sum", "sum of squared gradients G")
 
     def __init__(
         self,
@@ -308,10 +335,8 @@ class AdaGrad(_Stateful):
         self._sum = np.full(np.shape(x0), self.initial_accumulator_value)
 
     def step(self, x, g, k):
-        x, g = self._begin(x, g)
-        clr = learning_rate_at(self.lr, k) / (1 + (self._t - 1) * self.lr_decay)
-        if self.weight_decay != 0:
-            g = g + self.weight_decay * x
+        x, g, lr = self._begin(x, g, k)
+        clr = lr / (1 + (self._t - 1) * self.lr_decay)
         self._sum = self._sum + g * g
         return x - _ratio(clr * g, np.sqrt(self._sum) + self.eps)  # (clr g) / d, as before
 
@@ -360,6 +385,7 @@ class RMSprop(_Stateful):
 
     name = "RMSprop"
     _slots = ("_sq", "_avg", "_buf")
+    _square = ("_sq", "average of squared gradients v")
 
     def __init__(
         self,
@@ -379,10 +405,7 @@ class RMSprop(_Stateful):
         self._t = None
 
     def step(self, x, g, k):
-        x, g = self._begin(x, g)
-        lr = learning_rate_at(self.lr, k)
-        if self.weight_decay != 0:
-            g = g + self.weight_decay * x
+        x, g, lr = self._begin(x, g, k)
         a = self.alpha
         self._sq = a * self._sq + (1 - a) * g * g
         v = self._sq
@@ -446,7 +469,7 @@ class Adam(_Stateful):
 
     name = "Adam"
     _slots = ("_m", "_v", "_vmax")
-    _decoupled = False
+    _square = ("_v", "second moment v")
 
     def __init__(
         self,
@@ -466,15 +489,11 @@ class Adam(_Stateful):
         self._t = None
 
     def step(self, x, g, k):
-        x, g = self._begin(x, g)
-        lr = learning_rate_at(self.lr, k)
+        x, g, lr = self._begin(x, g, k)
         b1, b2 = self.betas
         t = self._t
-        if self.weight_decay != 0:
-            if self._decoupled:
-                x = x - lr * self.weight_decay * x
-            else:
-                g = g + self.weight_decay * x
+        if self.weight_decay != 0 and self._decoupled:
+            x = x - lr * self.weight_decay * x
         self._m = b1 * self._m + (1 - b1) * g
         self._v = b2 * self._v + (1 - b2) * g * g
         m_hat = self._m / (1 - b1**t)

@@ -37,9 +37,11 @@ from .._checks import (
     as_finite_array,
     check_callable,
     nonneg_int,
+    norms,
     positive_float,
     positive_int,
 )
+from ..descent import RunRecord, Stop
 
 __all__ = [
     "CurvatureRun",
@@ -68,7 +70,7 @@ STATUSES = ("converged", "max_steps", "diverged", "failed")
 
 
 @dataclass(frozen=True, repr=False)
-class CurvatureRun:
+class CurvatureRun(RunRecord):
     """The record of one Newton, BFGS or L-BFGS run.
 
     Attributes
@@ -113,31 +115,8 @@ class CurvatureRun:
     fallbacks: int = 0
 
     @property
-    def x(self):
-        """The last iterate (a float for a scalar problem)."""
-        last = self.xs[-1]
-        return float(last) if np.ndim(last) == 0 else last
-
-    @property
-    def steps(self) -> int:
-        return len(self.xs) - 1
-
-    @property
     def loss(self) -> float:
         return float(self.fs[-1])
-
-    @property
-    def grad_norms(self) -> np.ndarray:
-        g = self.grads.reshape(len(self.grads), -1)
-        return np.sqrt(np.sum(g * g, axis=1))
-
-    @property
-    def converged(self) -> bool:
-        return self.status == "converged"
-
-    @property
-    def diverged(self) -> bool:
-        return self.status == "diverged"
 
     def cost(self, hessian_as: int | None = None) -> np.ndarray:
         """Gradient evaluations used up to each iterate, a Hessian counted as
@@ -575,18 +554,30 @@ class _Recorder:
         self.nhev.append(self.nhev[-1] + dh)
 
     def check(self, k, tol):
-        """The verdict at the newest iterate, or None to go on."""
+        """The verdict ``(status, reason)`` at the newest iterate, or None to go on.
+
+        The stopping rules are descend's (:class:`gdlib.descent.Stop`), in its order, and
+        say so in its words; what only these methods have (a singular or non-finite
+        Hessian, a failed line search: status ``"failed"``) is said by the methods.
+        """
         x, fx, gx = self.xs[-1], self.fs[-1], self.gs[-1]
-        if not (np.all(np.isfinite(x)) and np.isfinite(fx) and np.all(np.isfinite(gx))):
-            return "diverged", f"a value became non-finite at step {k}"
-        xn = float(np.linalg.norm(x))
-        if xn > self.limit:
-            return "diverged", (f"the iterates ran away: |x| = {xn:.3g} exceeded "
-                                f"{self.limit:.3g} at step {k}")
-        gn = float(np.linalg.norm(gx))
-        if gn < tol:
-            return "converged", f"|gradient| = {gn:.3g} fell below tol = {tol:.3g} at step {k}"
+        xn, gn = float(norms(x)), float(norms(gx))
+        for rule, fired, value, bound in (
+            ("x_nonfinite", not math.isfinite(xn), xn, math.nan),
+            ("ran_away", xn > self.limit, xn, self.limit),
+            ("grad_nonfinite", not math.isfinite(gn), gn, math.nan),
+            ("loss_nonfinite", not math.isfinite(fx), fx, math.nan),
+            ("tol", gn < tol, gn, tol),
+        ):
+            if fired:
+                stop = Stop(k, rule, value, bound)
+                return stop.status, stop.words(k, tol)
         return None
+
+    def finish(self, steps, tol):
+        """The verdict of a run that took all ``steps`` steps."""
+        stop = Stop(steps, "max_steps", float(norms(self.gs[-1])))
+        return stop.status, stop.words(steps, tol)
 
     def run(self, status, reason, method, **extra) -> CurvatureRun:
         xs = np.array(self.xs)
@@ -605,7 +596,7 @@ def _common(steps, tol, diverge_factor, x):
     steps = nonneg_int(steps, "steps")
     tol = positive_float(tol, "tol")
     diverge_factor = positive_float(diverge_factor, "diverge_factor")
-    return steps, tol, diverge_factor * (1.0 + float(np.linalg.norm(x)))
+    return steps, tol, diverge_factor * (1.0 + float(norms(x)))
 
 
 def _take_step(search, F, G, x, d, fx, gx, f_prev):
@@ -709,8 +700,7 @@ def newton(
         x, fx, gx = step.x, step.f, g_new
         verdict = rec.check(k, tol)
     if verdict is None:
-        verdict = ("max_steps", f"took all {steps} steps; |gradient| is still "
-                   f"{float(np.linalg.norm(gx)):.3g}")
+        verdict = rec.finish(steps, tol)
     return rec.run(*verdict, method, fallbacks=fallbacks)
 
 
@@ -878,8 +868,7 @@ def _quasi_newton(f, grad, x0, *, steps, tol, line_search, diverge_factor, memor
         else:
             skipped += 1
     if verdict is None:
-        verdict = ("max_steps", f"took all {steps} steps; |gradient| is still "
-                   f"{float(np.linalg.norm(gx)):.3g}")
+        verdict = rec.finish(steps, tol)
     return rec.run(*verdict, name, H=None if limited else H, pairs=tuple(pairs),
                    fallbacks=skipped)
 

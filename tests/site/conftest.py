@@ -15,25 +15,17 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests._load import load_script
+
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("DOWNHILL_SITE", ROOT / "_build" / "html"))
 ARTIFACTS = Path(os.environ.get("DOWNHILL_ARTIFACTS", ROOT / "artifacts"))
 
+_toc = load_script("_toc")
+
 
 def toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for e in entries or []:
-            if "file" in e:
-                files.append(e["file"])
-            walk(e.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return files
+    return _toc.toc_files(ROOT)
 
 
 PAGES = toc_files()
