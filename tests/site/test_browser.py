@@ -3,7 +3,8 @@
 Every page: no JavaScript errors, no request leaves the machine, math renders, every
 static slider works by keyboard and by mouse and shows the frame for its value, and an
 axe-core audit finds no serious or critical violation in light and dark mode.
-Screenshots at phone and desktop widths are saved under artifacts/screenshots/.
+Screenshots are saved under artifacts/screenshots/: every page whole at desktop width in light
+mode, and the first screen in dark mode and at a phone's width.
 """
 
 from __future__ import annotations
@@ -43,13 +44,14 @@ def open_page(browser, server, rel, *, viewport="desktop", scheme="light"):
     return context, page, problems, foreign
 
 
-def screenshot(page, artifacts, stem):
-    """A full-page screenshot: JPEG (twice as fast as PNG), or PNG for pages taller than
-    JPEG's 65,535-pixel limit (the API reference)."""
-    tall = page.evaluate("document.documentElement.scrollHeight") >= 65_000
+def screenshot(page, artifacts, stem, *, full_page=True):
+    """A screenshot, JPEG (twice as fast as PNG): the whole page, or (``full_page=False``)
+    the first screen. Whole pages taller than JPEG's 65,535-pixel limit (the API reference)
+    are PNG."""
+    tall = full_page and page.evaluate("document.documentElement.scrollHeight") >= 65_000
     out = artifacts / "screenshots" / f"{stem}.{'png' if tall else 'jpg'}"
     options = {} if tall else {"type": "jpeg", "quality": 85}
-    page.screenshot(path=str(out), full_page=True, **options)
+    page.screenshot(path=str(out), full_page=full_page, **options)
     return out
 
 
@@ -81,7 +83,9 @@ def test_page_clean_offline_accessible(browser, server, artifacts, rel, scheme):
             if v["impact"] in ("serious", "critical")
         ]
         assert not bad, f"{rel} ({scheme}): " + json.dumps(bad, indent=1)
-        out = screenshot(page, artifacts, f"{rel.replace('/', '_')}-desktop-{scheme}")
+        # the whole page once (light); dark mode's first screen
+        out = screenshot(page, artifacts, f"{rel.replace('/', '_')}-desktop-{scheme}",
+                         full_page=scheme == "light")
         assert out.stat().st_size > 10_000
     finally:
         context.close()
@@ -89,10 +93,10 @@ def test_page_clean_offline_accessible(browser, server, artifacts, rel, scheme):
 
 @pytest.mark.parametrize("rel", PAGES)
 def test_phone_width(browser, server, artifacts, rel):
-    """At a phone's width nothing scrolls sideways; saves a screenshot."""
+    """At a phone's width nothing scrolls sideways; saves a screenshot of the first screen."""
     context, page, problems, _ = open_page(browser, server, rel, viewport="phone")
     try:
-        out = screenshot(page, artifacts, f"{rel.replace('/', '_')}-phone-light")
+        out = screenshot(page, artifacts, f"{rel.replace('/', '_')}-phone-light", full_page=False)
         assert out.stat().st_size > 10_000
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= VIEWPORTS["phone"]["width"] + 1, f"{rel} scrolls sideways on a phone"

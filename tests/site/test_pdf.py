@@ -8,20 +8,17 @@ prints the whole book. The site tests check every page's math on screen.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
-import sys
 
 import pytest
 
+from tests._load import load_script
+
 from .conftest import CHAPTERS, PAGES, ROOT
 
-spec = importlib.util.spec_from_file_location("make_pdf", ROOT / "scripts" / "make_pdf.py")
-make_pdf = importlib.util.module_from_spec(spec)
-sys.modules["make_pdf"] = make_pdf
-spec.loader.exec_module(make_pdf)
+make_pdf = load_script("make_pdf")
 
 PRINTED = (PAGES if os.environ.get("DOWNHILL_PDF_ALL") == "1"
            else [p for p in PAGES if p in (PAGES[0], CHAPTERS[0], CHAPTERS[-1])])
