@@ -39,7 +39,9 @@ second_profile() {
   echo "NPY_DISABLE_CPU_FEATURES=\"$cpu2\""
   NPY_DISABLE_CPU_FEATURES="$cpu2" "$@"
 }
-unit_tests=(python -m pytest -q -p no:cacheprovider tests --ignore=tests/site -n 2 --doctest-modules gdlib
+# (--dist loadfile: a test file stays on one worker, so its expensive module fixture, such as
+# the student notebooks test_student.py makes, is built once, not once per worker)
+unit_tests=(python -m pytest -q -p no:cacheprovider tests --ignore=tests/site -n 2 --dist loadfile --doctest-modules gdlib
             --ignore=tests/jupyterlab/test_lab.py --ignore=tests/engines)  # these two: stages below
 nbval_tests=(python -m pytest -q -p no:cacheprovider --nbval --nbval-sanitize-with nbval_sanitize.cfg
              chapters appendices -n 2 --dist loadscope)
