@@ -50,10 +50,14 @@ stage setup     bash scripts/provision.sh
 stage lint      ruff check gdlib tests scripts chapters appendices _ext
 stage unit      "${unit_tests[@]}"
 stage nbval     "${nbval_tests[@]}"
-# (the second profile skips the tests that only drive tools, not numbers: they ran above)
+# (the second profile skips the tests that check tools, files and rendering, not numbers:
+# they ran above)
 stage unit-cpu2 second_profile "${unit_tests[@]}" --ignore=tests/test_new_chapter.py \
                   --ignore=tests/test_student.py --ignore=tests/test_edit_proof.py \
-                  --ignore=tests/test_js.py --ignore=tests/jupyterlab --ignore=tests/test_tooling.py
+                  --ignore=tests/test_js.py --ignore=tests/jupyterlab --ignore=tests/test_tooling.py \
+                  --ignore=tests/test_notebooks.py --ignore=tests/test_layout.py \
+                  --ignore=tests/test_notation.py --ignore=tests/test_exercise_index.py \
+                  --ignore=tests/test_parameters.py --ignore=tests/test_dark.py
 stage nbval-cpu2 second_profile "${nbval_tests[@]}"
 stage editproof python scripts/edit_proof.py --jobs 2
 stage build     bash -c 'rm -rf _build && jupyter-book build --all -W --keep-going .'
