@@ -12,8 +12,8 @@ twice (``DOWNHILL_DARK=1``, set by ``_ext/downhill_site.py``): a light and a dar
   theme on "auto", and the theme's own colour-mode button against the system setting), each
   in both modes: the figures shown are the dark ones in dark mode and the light ones in light
   mode, with no CSS filter on them; and in the mode a visit starts in (dark for half the
-  chapters, light for the others), after scrolling the whole page (every lazy figure shown
-  is loaded), not one hidden variant has been downloaded.
+  chapters, light for the others), once every figure shown has been scrolled into view and
+  loaded (they are lazy), not one hidden variant has been downloaded.
 """
 
 from __future__ import annotations
@@ -104,21 +104,19 @@ def test_every_figure_and_frame_has_a_darker_twin(site, rel):
 
 
 STATE = """async (scroll) => {
-  if (scroll) {  // through the whole page, so every lazy figure that is shown loads
-    const h = document.documentElement.scrollHeight;
-    for (let y = 0; y < h; y += 2 * innerHeight) {  // lazy images load ~1250 px ahead
-      scrollTo(0, y); await new Promise((ok) => setTimeout(ok, 25));
-    }
-    scrollTo(0, 0);
-  }
   const imgs = [...document.querySelectorAll('img.gd-fig')];
   const path = (im) => new URL(im.getAttribute('src'), location.href).pathname;
   const shown = imgs.filter((im) => getComputedStyle(im).display !== 'none');
-  if (scroll) {
-    const laid = shown.filter((im) => im.getClientRects().length);
-    await Promise.all(laid.map((im) => im.complete ? 0 : new Promise((ok) => {
-      im.addEventListener('load', ok, {once: true}); im.addEventListener('error', ok, {once: true});
-      setTimeout(ok, 10000); })));
+  if (scroll) {  // each shown figure in turn comes into view, so its lazy image loads
+    for (const im of shown.filter((im) => im.getClientRects().length)) {
+      im.scrollIntoView({block: 'center'});
+      if (!im.complete) {
+        await new Promise((ok) => { im.addEventListener('load', ok, {once: true});
+                                    im.addEventListener('error', ok, {once: true});
+                                    setTimeout(ok, 5000); });
+      }
+    }
+    scrollTo(0, 0);
   }
   return {theme: document.documentElement.dataset.theme,
           mode: document.documentElement.dataset.mode || '',
