@@ -18,11 +18,17 @@ runs it again over pages it already processed) and measured by ``scripts/bench_p
   ``frames_dark``) becomes a content-hashed, cacheable file ``_images/gd-<hash>.png``.
   Images get ``width``/``height`` (nothing shifts while they load), ``decoding="async"``
   and ``loading="lazy"``; slider frames are fetched only when a slider is used.
-* Dark mode: a figure that gdlib rendered for both modes carries its dark version in
+* Dark mode: the build sets ``DOWNHILL_DARK=1`` (see ``setup``), so gdlib renders every
+  figure and frame for both modes (committed notebooks and Jupyter keep the light one only);
+  the executed outputs are cached in ``_build/.jupyter_cache_dark``. A figure rendered for both
+  modes carries its dark version in
   ``data-src-dark``; it becomes a second ``<img class="gd-fig gd-dark">`` beside the light
   one (``gd-light``). ``downhill.css`` shows the one that matches the theme's
   ``data-theme`` (or the system setting while the theme says "auto"); the hidden one is
   ``display: none`` and lazy, so the browser never downloads it.
+* Code: the spans of Pygments tokens drawn exactly like the code around them in both themes
+  (names, punctuation, spaces: their only style is the block's own colour) are unwrapped to
+  plain text: a third fewer elements to parse, style and lay out, nothing changes on screen.
 * Math is rendered at build time by MathJax in Node (``_ext/mathjax_ssr.js``, the npm
   package in ``_ext/package.json``; installed on first use): pages carry CommonHTML with
   hidden MathML for screen readers and need no math JavaScript. Without Node the pages keep
@@ -33,7 +39,9 @@ runs it again over pages it already processed) and measured by ``scripts/bench_p
 * The search scripts (and the 126 kB search index) load only on the search page: with
   search-as-you-type off, no other page uses them. Scripts that wait for the DOM anyway are
   deferred, and the 300-byte ``documentation_options.js`` is inlined, so no script blocks
-  the first paint.
+  the first paint; the theme's high-priority preloads of its deferred scripts are dropped.
+* Long pages: ``downhill.css`` gives each section ``content-visibility: auto``, so only the
+  sections near the screen are styled, laid out and painted.
 * The page's twelve stylesheets (one of them @importing another) become one cacheable
   file ``_static/styles/downhill-bundle-<hash>.css``: one render-blocking request. Rules
   for classes that no page and no loaded script uses are left out (470 kB -> 150 kB).
@@ -143,58 +151,63 @@ def _add_class(tag: str, classes: str) -> str:
     return _set_attr(tag, "class", classes)
 
 
-def externalise_images(text: str, page: Path, images: Images) -> str:  # noqa: C901 (split next)
-    def img(m):
-        tag = m.group(0)
-        dark = re.search(r'\sdata-src-dark="data:image/png;base64,([A-Za-z0-9+/=]+)"', tag)
-        if dark:
-            # a figure rendered for both modes: two images, one shown (downhill.css)
-            tag = tag.replace(dark.group(0), "")
-            light_tag = _add_class(tag, "gd-light dark-light")
-            path, _ = images.store(dark.group(1))
-            dark_tag = _add_class(_set_attr(tag, "src", _rel(path, page)), "gd-dark dark-light")
-            return one(light_tag) + one(dark_tag)
-        return one(tag)
+DARK_SRC = re.compile(r'\sdata-src-dark="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 
-    def one(tag):
-        src = re.search(r'\ssrc="([^"]*)"', tag)
-        if not src:
-            return tag
-        size = None
-        d = DATA_PNG.fullmatch(src.group(1))
-        if d:
-            path, size = images.store(d.group(1))
-            tag = _set_attr(tag, "src", _rel(path, page))
-        elif "gd-fig" in tag and not re.search(r"\swidth=", tag):
-            f = (page.parent / src.group(1).split("?")[0]).resolve()
-            if f.is_file() and f.suffix == ".png":
-                size = images.size_of(f)
-        if size and not re.search(r"\swidth=", tag):
-            tag = _set_attr(tag, "width", str(size[0]))
-            tag = _set_attr(tag, "height", str(size[1]))
-        if "loading=" not in tag:
-            tag = _set_attr(tag, "loading", "lazy")
-        if "decoding=" not in tag:
-            tag = _set_attr(tag, "decoding", "async")
+
+def _sized(tag: str, page: Path, images: Images) -> str:
+    """One ``<img>``: an inlined PNG becomes a file; width/height, lazy, async decoding."""
+    src = re.search(r'\ssrc="([^"]*)"', tag)
+    if not src:
         return tag
+    size = None
+    d = DATA_PNG.fullmatch(src.group(1))
+    if d:
+        path, size = images.store(d.group(1))
+        tag = _set_attr(tag, "src", _rel(path, page))
+    elif "gd-fig" in tag and not re.search(r"\swidth=", tag):
+        f = (page.parent / src.group(1).split("?")[0]).resolve()
+        if f.is_file() and f.suffix == ".png":
+            size = images.size_of(f)
+    if size and not re.search(r"\swidth=", tag):
+        tag = _set_attr(_set_attr(tag, "width", str(size[0])), "height", str(size[1]))
+    for name, value in (("loading", "lazy"), ("decoding", "async")):
+        if f"{name}=" not in tag:
+            tag = _set_attr(tag, name, value)
+    return tag
 
-    def gdx(m):
-        body = m.group(2)
-        if "data:image/png;base64," not in body:
-            return m.group(0)
-        data = json.loads(body)
-        for key in [k for k in data if k.startswith("frames")]:
-            frames = data[key]
-            for i, f in enumerate(frames):
-                if isinstance(f, str):
-                    d = DATA_PNG.fullmatch(f)
-                    if d:
-                        frames[i] = _rel(images.store(d.group(1))[0], page)
-        payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
-        return m.group(1) + payload + m.group(3)
 
-    text = GDX_DATA.sub(gdx, text)
-    return IMG_TAG.sub(img, text)
+def _img(tag: str, page: Path, images: Images) -> str:
+    dark = DARK_SRC.search(tag)
+    if not dark:
+        return _sized(tag, page, images)
+    # a figure rendered for both modes: two images, one shown (downhill.css)
+    tag = tag.replace(dark.group(0), "")
+    light_tag = _add_class(tag, "gd-light dark-light")
+    path, _ = images.store(dark.group(1))
+    dark_tag = _add_class(_set_attr(tag, "src", _rel(path, page)), "gd-dark dark-light")
+    return _sized(light_tag, page, images) + _sized(dark_tag, page, images)
+
+
+def _gdx(m: re.Match, page: Path, images: Images) -> str:
+    """An explorer's frames (``frames``, ``frames_dark``) as file names in its JSON."""
+    body = m.group(2)
+    if "data:image/png;base64," not in body:
+        return m.group(0)
+    data = json.loads(body)
+    for key in [k for k in data if k.startswith("frames")]:
+        data[key] = [_frame_file(f, page, images) for f in data[key]]
+    payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+    return m.group(1) + payload + m.group(3)
+
+
+def _frame_file(frame, page: Path, images: Images):
+    d = DATA_PNG.fullmatch(frame) if isinstance(frame, str) else None
+    return _rel(images.store(d.group(1))[0], page) if d else frame
+
+
+def externalise_images(text: str, page: Path, images: Images) -> str:
+    text = GDX_DATA.sub(lambda m: _gdx(m, page, images), text)
+    return IMG_TAG.sub(lambda m: _img(m.group(0), page, images), text)
 
 
 # --------------------------------------------------------------------------- scripts
@@ -212,12 +225,18 @@ MATHJAX_JS = re.compile(r'[ \t]*<script>window\.MathJax = .*?</script>\n?'
 #: DOMContentLoaded), so ``defer`` changes nothing but stops them blocking the first paint.
 DEFERRABLE = ("doctools.js", "sphinx_highlight.js", "clipboard.min.js", "copybutton.js",
               "sphinx-book-theme.js", "togglebutton.js", "design-tabs.js", "downhill.js")
+#: The theme preloads its two scripts in the head, at high priority, although they run only
+#: at the end of the page (``defer``): 30 kB that compete with the stylesheet and the math
+#: fonts for the first paint on a slow link. Without the preload they load as any deferred
+#: script does, in time for DOMContentLoaded.
+SCRIPT_PRELOAD = re.compile(r'[ \t]*<link rel="preload" as="script" href="[^"]*_static/scripts/'
+                            r'(?:bootstrap|pydata-sphinx-theme)\.js[^"]*" />\n?')
 HEAD_SCRIPT = re.compile(r'<script(?P<attrs>(?: [a-z-]+="[^"]*")*) src="(?P<src>[^"]+)"></script>')
 DOC_OPTIONS = re.compile(r'<script src="([^"]*_static/documentation_options\.js)[^"]*"></script>')
 
 
 def drop_scripts(text: str, pagename: str, outdir: Path, page: Path) -> str:
-    text = FONTAWESOME_JS.sub("", text)
+    text = SCRIPT_PRELOAD.sub("", FONTAWESOME_JS.sub("", text))
     if pagename != "search":
         text = SEARCH_JS.sub("", text)
     head_end = text.find("</head>")
@@ -242,6 +261,46 @@ def drop_scripts(text: str, pagename: str, outdir: Path, page: Path) -> str:
 
     head = DOC_OPTIONS.sub(inline, head)
     return head + rest
+
+
+# --------------------------------------------------------------------------- code spans
+
+PYG_RULE = re.compile(r'html\[data-theme="(\w+)"\] \.highlight(?: \.([\w-]+))? *\{([^}]*)\}')
+PLAIN_SPAN = re.compile(r'<span class="([\w-]+)">([^<]*)</span>')
+HIGHLIGHT = re.compile(r'<div class="highlight"><pre>.*?</pre></div>', re.S)
+
+
+def plain_token_classes(outdir: Path) -> set[str]:
+    """Pygments token classes drawn exactly like the code around them in every theme (only
+    ``color``, the block's own colour: names, punctuation, spaces): their spans change
+    nothing on screen but are a third of a chapter's elements."""
+    css_path = outdir / "_static" / "pygments.css"
+    if not css_path.exists():
+        return set()
+    default: dict[str, str] = {}
+    rules: dict[str, dict[str, str]] = {}
+    for theme, cls, body in PYG_RULE.findall(css_path.read_text(encoding="utf-8")):
+        decl = dict(d.split(":", 1) for d in body.split(";") if ":" in d)
+        decl = {k.strip(): v.strip().lower() for k, v in decl.items()}
+        if not cls:
+            default[theme] = decl.get("color", "")
+        else:
+            rules.setdefault(cls, {})[theme] = decl
+    themes = set(default)
+    return {cls for cls, by_theme in rules.items()
+            if themes and set(by_theme) == themes
+            and all(d == {"color": default[t]} for t, d in by_theme.items())}
+
+
+def unwrap_plain_spans(text: str, plain: set[str]) -> str:
+    if not plain:
+        return text
+
+    def block(m):
+        return PLAIN_SPAN.sub(lambda s: s.group(2) if s.group(1) in plain else s.group(0),
+                              m.group(0))
+
+    return HIGHLIGHT.sub(block, text)
 
 
 # --------------------------------------------------------------------------- math
@@ -558,9 +617,10 @@ def post_process(app, exc):
             continue
         pages[path] = path.read_text(encoding="utf-8")
     new, used, jobs = {}, set(), []
+    plain = plain_token_classes(outdir)
     for path, text in pages.items():
         pagename = path.relative_to(outdir).with_suffix("").as_posix()
-        t = externalise_images(text, path, images)
+        t = unwrap_plain_spans(externalise_images(text, path, images), plain)
         t = drop_scripts(t, pagename, outdir, path)
         used |= set(FA_CLASS.findall(t))
         new[path] = t
@@ -583,7 +643,27 @@ def post_process(app, exc):
                 "time", images.written, len(jobs) if rendered is not None else 0)
 
 
+# --------------------------------------------------------------------------- dark renderings
+
+#: gdlib renders every figure and slider frame a second time, for dark mode, when this is "1"
+#: (``gdlib.plotting.dark_mode_on``). Set when the extension loads, before any notebook runs,
+#: so the kernels the build starts inherit it; the committed notebooks stay light-only.
+DARK_ENV = "DOWNHILL_DARK"
+
+
+def _dark_cache(app, config) -> None:
+    """Executed outputs WITH dark renderings are cached apart from light-only ones: the
+    jupyter-cache is keyed on the notebook's code, not on this variable, so a cache filled by
+    an older, light-only build would otherwise be served (and the site would lack its dark
+    figures)."""
+    base = config.nb_execution_cache_path or str(Path(app.outdir).parent / ".jupyter_cache")
+    if not str(base).endswith("_dark"):
+        config.nb_execution_cache_path = f"{base}_dark"
+
+
 def setup(app):
+    os.environ[DARK_ENV] = "1"
+    app.connect("config-inited", _dark_cache)
     app.connect("html-page-context", _clean_scripts, priority=900)
     # after the theme's own build-finished handlers (pydata-sphinx-theme writes pygments.css
     # then), so the bundle holds the final files

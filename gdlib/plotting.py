@@ -6,9 +6,10 @@ alt text: a sentence saying what the figure shows, for readers who cannot see it
 
 The palette is Okabe and Ito's, distinguishable with the common colour-vision
 deficiencies. Figures have a white background; each is also rendered for the book's dark
-mode (:data:`PALETTE_DARK` on the page's dark background, colormaps unchanged), carried in
-the image's ``data-src-dark`` attribute, which the book's build turns into a second image
-shown only in dark mode. Jupyter shows the light one.
+mode (:data:`PALETTE_DARK` on the page's dark background, colormaps unchanged) when the
+book is built (:func:`dark_mode_on`), carried in the image's ``data-src-dark`` attribute,
+which the build turns into a second image shown only in dark mode. Jupyter shows the light
+one.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import colorsys
 import functools
 import html
 import io
+import os
 from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib as mpl
@@ -28,6 +30,8 @@ from matplotlib.figure import Figure
 __all__ = [
     "PALETTE",
     "PALETTE_DARK",
+    "DARK_ENV",
+    "dark_mode_on",
     "dark_color",
     "COLORS",
     "use_style",
@@ -176,7 +180,7 @@ def show(fig: Figure, alt: str, *, dpi: int = DEFAULT_DPI) -> FigureImage:
     width = int(round(fig.get_figwidth() * dpi))
     png = png_bytes(fig, dpi=dpi)
     return FigureImage(png, alt.strip(), width=width,
-                       png_dark=dark_png_bytes(fig, dpi=dpi) if _DARK else None)
+                       png_dark=dark_png_bytes(fig, dpi=dpi) if dark_mode_on() else None)
 
 
 def dark_png_bytes(fig: Figure, dpi: int = DEFAULT_DPI, colors: int = 128) -> bytes:
@@ -201,11 +205,17 @@ def dark_png_bytes(fig: Figure, dpi: int = DEFAULT_DPI, colors: int = 128) -> by
 
 # --------------------------------------------------------------------------- dark mode
 
-#: Render every figure a second time for the book's dark mode (``show``, ``explore``).
-#: Off for now: inlined as base64, the dark variants double the notebooks (to about 2 MB)
-#: and colormap-heavy figures need a per-pair dark-mode check; both are issue 18's next step
-#: (see the closing note). The recolouring itself is tested (tests/test_dark.py).
-_DARK = False
+#: The environment variable that switches on the second, dark-mode rendering of every
+#: figure and slider frame (``show``, ``explore``): ``DOWNHILL_DARK=1``. The book's build sets
+#: it (``_ext/downhill_site.py``), so the kernels it starts render both modes and the site
+#: shows the one matching the reader's mode. Everywhere else it is unset: the committed
+#: notebooks, Jupyter, Colab and nbval carry the light rendering only (half the size).
+DARK_ENV = "DOWNHILL_DARK"
+
+
+def dark_mode_on() -> bool:
+    """Whether figures are also rendered for dark mode (``DOWNHILL_DARK=1``; read each call)."""
+    return os.environ.get(DARK_ENV, "").strip() == "1"
 
 #: The page's colours in the book's dark mode (the theme's): figures sit on them.
 DARK_BACKGROUND = "#14181e"

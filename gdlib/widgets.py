@@ -32,8 +32,9 @@ Every combination of values is drawn once, as a small PNG frame. The result disp
   lines of inline JavaScript that swap the same frames. A range input is operable with
   the keyboard (arrow keys, Home, End) and announces its value (``aria-valuetext``).
 
-Every frame is also rendered for the book's dark mode (the figure recoloured after the light
-frames, see :func:`gdlib.plotting.dark_color`): ``frames_dark`` in the HTML's data and
+When the book is built (``DOWNHILL_DARK=1``, :func:`gdlib.plotting.dark_mode_on`), every
+frame is also rendered for its dark mode (the figure recoloured after the light frames, see
+:func:`gdlib.plotting.dark_color`): ``frames_dark`` in the HTML's data and
 ``data-src-dark`` on its image, which the book's build turns into a second image shown only
 in dark mode; Jupyter shows the light frames.
 
@@ -203,7 +204,7 @@ class Explorer:
             # Dark mode: the same frames on the recoloured figure (same layout, same
             # update calls; with blitting, a background captured again).
             frames_dark = None
-            if plotting._DARK:
+            if plotting.dark_mode_on():
                 painter.darken_all()
                 frames_dark = [painter.frame(self.values_at(index)) for index in indices]
         self._frames, self._alts, self._readouts = frames, alts, readouts

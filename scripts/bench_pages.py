@@ -90,9 +90,33 @@ new PerformanceObserver((list) => {
 # --------------------------------------------------------------------------- the server
 
 
-def gzip_handler(directory: Path):  # noqa: C901 (split next session)
-    cache: dict[Path, bytes] = {}
-    lock = threading.Lock()
+def _resolve(directory: Path, url_path: str) -> Path | None:
+    """The file a request names inside ``directory`` (index.html for a folder), or None."""
+    rel = unquote(urlparse(url_path).path).lstrip("/")
+    p = (directory / rel).resolve()
+    if directory.resolve() not in (p, *p.parents):
+        return None
+    if p.is_dir():
+        p = p / "index.html"
+    return p if p.is_file() else None
+
+
+class _Gzipped:
+    """Gzipped bodies of text files, compressed once per file (shared by the threads)."""
+
+    def __init__(self):
+        self.cache: dict[Path, bytes] = {}
+        self.lock = threading.Lock()
+
+    def get(self, p: Path, data: bytes) -> bytes:
+        with self.lock:
+            if p not in self.cache:
+                self.cache[p] = gzip.compress(data, compresslevel=6, mtime=0)
+            return self.cache[p]
+
+
+def gzip_handler(directory: Path):
+    gzipped = _Gzipped()
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, like a real host
@@ -100,46 +124,28 @@ def gzip_handler(directory: Path):  # noqa: C901 (split next session)
         def log_message(self, *args):
             pass
 
-        def _resolve(self) -> Path | None:
-            rel = unquote(urlparse(self.path).path).lstrip("/")
-            p = (directory / rel).resolve()
-            if directory.resolve() not in (p, *p.parents):
-                return None
-            if p.is_dir():
-                p = p / "index.html"
-            return p if p.is_file() else None
+        def _reply(self, status: int, headers: dict, body: bytes, head_only: bool):
+            self.send_response(status)
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if not head_only:
+                self.wfile.write(body)
 
         def _send(self, head_only: bool):
-            p = self._resolve()
+            p = _resolve(directory, self.path)
             if p is None:
-                body = b"not found"
-                self.send_response(404)
-                self.send_header("Content-Type", "text/plain")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if not head_only:
-                    self.wfile.write(body)
+                self._reply(404, {"Content-Type": "text/plain"}, b"not found", head_only)
                 return
             ctype = mimetypes.guess_type(p.name)[0] or "application/octet-stream"
             data = p.read_bytes()
-            zipped = ctype.startswith(TEXT_TYPES) and "gzip" in self.headers.get(
-                "Accept-Encoding", "")
-            if zipped:
-                with lock:
-                    if p not in cache:
-                        cache[p] = gzip.compress(data, compresslevel=6, mtime=0)
-                    data = cache[p]
-            self.send_response(200)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(data)))
-            self.send_header("Cache-Control", "max-age=600")
-            self.send_header("Last-Modified", formatdate(p.stat().st_mtime, usegmt=True))
-            if zipped:
-                self.send_header("Content-Encoding", "gzip")
-                self.send_header("Vary", "Accept-Encoding")
-            self.end_headers()
-            if not head_only:
-                self.wfile.write(data)
+            headers = {"Content-Type": ctype, "Cache-Control": "max-age=600",
+                       "Last-Modified": formatdate(p.stat().st_mtime, usegmt=True)}
+            if ctype.startswith(TEXT_TYPES) and "gzip" in self.headers.get("Accept-Encoding", ""):
+                data = gzipped.get(p, data)
+                headers |= {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+            self._reply(200, headers, data, head_only)
 
         def do_GET(self):
             self._send(False)

@@ -33,8 +33,8 @@ DATA_PNG = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=]+)")
 
 @pytest.fixture(autouse=True)
 def _dark_on(monkeypatch):
-    """The dark pass is off in the book for now; these tests switch it on."""
-    monkeypatch.setattr(plotting, "_DARK", True)
+    """The dark pass runs where the book is built (DOWNHILL_DARK=1); these tests switch it on."""
+    monkeypatch.setenv(plotting.DARK_ENV, "1")
 
 
 def pixels(png: bytes) -> np.ndarray:
@@ -131,7 +131,7 @@ def test_same_call_twice_gives_identical_bytes():
 
 def test_light_rendering_unchanged_by_the_dark_pass(monkeypatch):
     with_dark = show(line_figure(), alt="x")
-    monkeypatch.setattr(plotting, "_DARK", False)
+    monkeypatch.delenv(plotting.DARK_ENV)
     without = show(line_figure(), alt="x")
     assert without.png_dark is None and "data-src-dark" not in without._repr_html_()
     assert with_dark.png == without.png
@@ -227,8 +227,52 @@ def test_explorer_light_frames_unchanged_and_deterministic(monkeypatch):
     a, b = make(), make()
     assert a.frames == b.frames and a.frames_dark == b.frames_dark
     assert a.to_html() == b.to_html()
-    monkeypatch.setattr(plotting, "_DARK", False)
+    monkeypatch.delenv(plotting.DARK_ENV)
     c = make()
     assert c.frames == a.frames and c.frames_dark is None
     assert "frames_dark" not in _gdx_data(c.to_html())
     assert "data-src-dark" not in c.to_html()
+
+
+def test_dark_pass_follows_the_environment(monkeypatch):
+    """Only DOWNHILL_DARK=1 (what the book's build sets) turns the dark pass on."""
+    for value, on in [("1", True), (" 1\n", True), ("0", False), ("", False), ("yes", False)]:
+        monkeypatch.setenv(plotting.DARK_ENV, value)
+        assert plotting.dark_mode_on() is on, value
+        assert (show(line_figure(), alt="x").png_dark is not None) is on, value
+    monkeypatch.delenv(plotting.DARK_ENV)
+    assert not plotting.dark_mode_on()
+
+
+def test_the_book_build_switches_the_dark_pass_on(monkeypatch):
+    """The site's Sphinx extension sets the variable when it is loaded, before any kernel
+    starts, and keeps those outputs in a cache of their own (not a light-only one)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("downhill_site",
+                                                  ROOT / "_ext" / "downhill_site.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.DARK_ENV == plotting.DARK_ENV
+
+    class App:
+        def connect(self, event, fn, priority=500):
+            pass
+
+    monkeypatch.delenv(plotting.DARK_ENV, raising=False)
+    mod.setup(App())  # monkeypatch restores the variable afterwards
+    assert plotting.dark_mode_on()
+
+    class Config:
+        nb_execution_cache_path = ""
+
+    class BuildApp:
+        outdir = "/book/_build/html"
+
+    config = Config()
+    mod._dark_cache(BuildApp(), config)
+    assert config.nb_execution_cache_path == "/book/_build/.jupyter_cache_dark"
+    config.nb_execution_cache_path = "/shared/cache"  # a maintainer's own cache: kept apart too
+    mod._dark_cache(BuildApp(), config)
+    mod._dark_cache(BuildApp(), config)
+    assert config.nb_execution_cache_path == "/shared/cache_dark"
