@@ -20,7 +20,7 @@ AXE = ROOT / "tests" / "site" / "node_modules" / "axe-core" / "axe.min.js"
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 
 
-def open_page(browser, server, rel, *, viewport="desktop", scheme="light"):
+def open_page(browser, server, rel, *, viewport="desktop", scheme="light", full_layout=False):
     context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme)
     page = context.new_page()
     problems, foreign = [], []
@@ -41,6 +41,10 @@ def open_page(browser, server, rel, *, viewport="desktop", scheme="light"):
     page.goto(f"{server}/{rel}.html", wait_until="load")
     page.wait_for_function("() => !window.MathJax || !MathJax.startup || MathJax.startup.promise")
     page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+    if full_layout:
+        # sections off screen skip rendering (content-visibility: auto): lay everything out,
+        # so a wide element anywhere widens the page and axe sees every section
+        page.evaluate("() => document.documentElement.classList.add('downhill-full-layout')")
     return context, page, problems, foreign
 
 
@@ -62,7 +66,8 @@ def test_page_clean_offline_accessible(browser, server, artifacts, rel, scheme):
     rendered, alt text on every image, no serious axe violation; saves a screenshot."""
     if not AXE.exists():
         pytest.fail(f"axe-core is not installed at {AXE}: scripts/test.sh installs it with npm")
-    context, page, problems, foreign = open_page(browser, server, rel, scheme=scheme)
+    context, page, problems, foreign = open_page(browser, server, rel, scheme=scheme,
+                                                 full_layout=True)
     try:
         assert not foreign, f"{rel} tried to reach other hosts: {foreign}"
         assert not problems, f"{rel}: {problems}"
@@ -94,7 +99,8 @@ def test_page_clean_offline_accessible(browser, server, artifacts, rel, scheme):
 @pytest.mark.parametrize("rel", PAGES)
 def test_phone_width(browser, server, artifacts, rel):
     """At a phone's width nothing scrolls sideways; saves a screenshot of the first screen."""
-    context, page, problems, _ = open_page(browser, server, rel, viewport="phone")
+    context, page, problems, _ = open_page(browser, server, rel, viewport="phone",
+                                           full_layout=True)
     try:
         out = screenshot(page, artifacts, f"{rel.replace('/', '_')}-phone-light", full_page=False)
         assert out.stat().st_size > 10_000
