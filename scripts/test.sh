@@ -60,38 +60,19 @@ stage unit-cpu2 second_profile "${unit_tests[@]}" --ignore=tests/test_new_chapte
                   --ignore=tests/test_parameters.py --ignore=tests/test_dark.py
 stage nbval-cpu2 second_profile "${nbval_tests[@]}"
 stage editproof python scripts/edit_proof.py --jobs 2
+stage build     bash -c 'rm -rf _build && jupyter-book build --all -W --keep-going .'
+stage site      python -m pytest -q -p no:cacheprovider tests/site -n 2
 # Where readers open it (issue 19): one reader environment, first as Colab's (its five
 # packages; the notebooks' own install cell, which tests/test_notebooks.py keeps identical in
 # every notebook, run for real in the three notebooks that together call the most of gdlib),
 # then as Binder's (binder/ on top, which adds exactly gdlib) with JupyterLab running every
-# chapter; the oldest numpy/matplotlib. These three need no built site and keep about one
-# core busy (pip, one kernel, one JupyterLab page at a time), as the build does: so they run
-# beside the build and the site tests, their output printed when they end.
+# chapter; the oldest numpy/matplotlib; Firefox and WebKit. (Run beside the build and the
+# site tests, the JupyterLab runs timed out: the stages stay one after another.)
 export DOWNHILL_READER_ENV=${DOWNHILL_READER_ENV:-/tmp/downhill-reader-env}
-beside=$(mktemp -d)
-(
-  cpu_file="$beside/cpu"; first=${#names[@]}
-  stage colab     python scripts/colab_check.py --env "$DOWNHILL_READER_ENV" --cover 3
-  stage oldest    python scripts/colab_check.py --oldest --cover 3
-  stage binder    bash scripts/binder_check.sh --reuse
-  for ((i = first; i < ${#names[@]}; i++)); do
-    echo "${names[$i]} ${results[$i]} ${times[$i]} ${cpus[$i]}"
-  done > "$beside/results"
-) > "$beside/log" 2>&1 &
-beside_pid=$!
-echo
-echo "=== colab, oldest, binder: started beside the build and the site tests"
-stage build     bash -c 'rm -rf _build && jupyter-book build --all -W --keep-going .'
-stage site      python -m pytest -q -p no:cacheprovider tests/site -n 2
-stage engines   python -m pytest -q -p no:cacheprovider tests/engines  # Firefox and WebKit
-wait "$beside_pid"
-cat "$beside/log"
-while read -r name rc secs cpu; do
-  names+=("$name"); results+=("$rc"); times+=("$secs"); cpus+=("$cpu")
-  [ "$rc" -eq 0 ] || failed=1
-done < "$beside/results"
-[ -s "$beside/results" ] || { echo "the colab/oldest/binder stages left no results"; failed=1; }
-rm -rf "$beside"
+stage colab     python scripts/colab_check.py --env "$DOWNHILL_READER_ENV" --cover 3
+stage oldest    python scripts/colab_check.py --oldest --cover 3
+stage binder    bash scripts/binder_check.sh --reuse
+stage engines   python -m pytest -q -p no:cacheprovider tests/engines
 
 echo
 echo "=== summary"
@@ -100,7 +81,6 @@ for i in "${!names[@]}"; do
   r=ok; [ "${results[$i]}" -eq 0 ] || r=FAILED
   printf '%-11s %-6s %7s %7s\n' "${names[$i]}" "$r" "${times[$i]}" "${cpus[$i]}"
 done
-printf '%-11s %-6s %7s   (colab, oldest and binder ran beside build, site, engines)\n' \
-  total "" "$SECONDS"
+printf '%-11s %-6s %7s\n' total "" "$SECONDS"
 rm -f "$cpu_file" "$cpu_file".c*
 exit $failed
