@@ -41,7 +41,9 @@ runs it again over pages it already processed) and measured by ``scripts/bench_p
   deferred, and the 300-byte ``documentation_options.js`` is inlined, so no script blocks
   the first paint; the theme's high-priority preloads of its deferred scripts are dropped.
 * Long pages: ``downhill.css`` gives each section ``content-visibility: auto``, so only the
-  sections near the screen are styled, laid out and painted.
+  sections near the screen are styled, laid out and painted. The theme's load-time pass that
+  makes scrolling boxes tab stops would lay them all out again: ``downhill.js`` does it
+  section by section instead (``drop_theme_tab_stops``).
 * The page's twelve stylesheets (one of them @importing another) become one cacheable
   file ``_static/styles/downhill-bundle-<hash>.css``: one render-blocking request. Rules
   for classes that no page and no loaded script uses are left out (470 kB -> 150 kB).
@@ -235,8 +237,13 @@ HEAD_SCRIPT = re.compile(r'<script(?P<attrs>(?: [a-z-]+="[^"]*")*) src="(?P<src>
 DOC_OPTIONS = re.compile(r'<script src="([^"]*_static/documentation_options\.js)[^"]*"></script>')
 
 
+#: Preloads of the math fonts, which builds before this one wrote (see ``apply_math``).
+MATH_FONT_PRELOAD = re.compile(r'[ \t]*<link rel="preload" href="[^"]*/MathJax_[\w-]+\.woff" '
+                               r'as="font" type="font/woff" crossorigin>\n?')
+
+
 def drop_scripts(text: str, pagename: str, outdir: Path, page: Path) -> str:
-    text = SCRIPT_PRELOAD.sub("", FONTAWESOME_JS.sub("", text))
+    text = SCRIPT_PRELOAD.sub("", FONTAWESOME_JS.sub("", MATH_FONT_PRELOAD.sub("", text)))
     if pagename != "search":
         text = SEARCH_JS.sub("", text)
     head_end = text.find("</head>")
@@ -250,7 +257,8 @@ def drop_scripts(text: str, pagename: str, outdir: Path, page: Path) -> str:
             return f'<script defer{m.group("attrs")} src="{m.group("src")}"></script>'
         return m.group(0)
 
-    head = HEAD_SCRIPT.sub(defer, head)
+    if pagename != "search":  # its search scripts run at once and need doctools.js's _ready
+        head = HEAD_SCRIPT.sub(defer, head)
 
     # the page's inline scripts need DOCUMENTATION_OPTIONS at once: inline its 300 bytes
     def inline(m):
@@ -261,6 +269,111 @@ def drop_scripts(text: str, pagename: str, outdir: Path, page: Path) -> str:
 
     head = DOC_OPTIONS.sub(inline, head)
     return head + rest
+
+
+#: pydata-sphinx-theme's pass that makes every scrolling box a tab stop, run at the load
+#: event: it reads each box's scroll size and writes its tabindex in turn, so on a long page
+#: it lays out, box by box, every section the browser had skipped (content-visibility): 2.1 s
+#: of Chapter 8's load event on a slow phone. ``downhill.js`` does the same job for the boxes
+#: the browser lays out anyway. The theme is pinned (requirements.txt); if a new version
+#: changes this code, the build warns (and so fails) instead of guessing.
+THEME_TAB_STOPS = re.compile(
+    r'"complete"===document\.readyState\?(?P<f>\w+)\(\):window\.addEventListener\("load",(?P=f)\)')
+TAB_STOPS_OFF = "void 0/*downhill: tab stops in downhill.js*/"
+
+
+def drop_theme_tab_stops(outdir: Path) -> None:
+    js = outdir / "_static" / "scripts" / "pydata-sphinx-theme.js"
+    if not js.exists():
+        return
+    text = js.read_text(encoding="utf-8")
+    if TAB_STOPS_OFF in text:
+        return
+    m = THEME_TAB_STOPS.search(text)
+    body = m and re.search(rf"function {m.group('f')}\(\)\{{(.{{0,400}})", text)
+    if not body or "scrollWidth" not in body.group(1) or "tabIndex" not in body.group(1):
+        logger.warning("downhill_site: pydata-sphinx-theme's tab-stop pass not found in %s "
+                       "(a new theme version?): see THEME_TAB_STOPS", js)
+        return
+    js.write_text(text[: m.start()] + TAB_STOPS_OFF + text[m.end():], encoding="utf-8")
+
+
+DEFER_SCRIPT = re.compile(r'[ \t]*<script defer(?P<attrs>(?: [a-z-]+="[^"]*")*) '
+                          r'src="(?P<src>[^"]+)"></script>\n?')
+JS_LOADER = re.compile(r'[ \t]*<script id="downhill-scripts" data-downhill-sources="(?P<src>[^"]*)"'
+                       r'(?P<attrs>(?: data-[a-z-]+="[^"]*")*)>.*?</script>\n?', re.S)
+SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.M)
+#: Fetches the page's one script file after the first paint: until then the stylesheet and
+#: the HTML have the slow link to themselves. (A ``defer`` script is fetched at once, beside
+#: the stylesheet; rendering waits for the stylesheet, so the first animation frame comes
+#: after it.) DOMContentLoaded is the fallback for a page parsed before its first frame.
+#: Inserted before the load event, the script still delays it, as a deferred one did.
+LOADER = """<script id="downhill-scripts" data-downhill-sources="{sources}"{attrs}>
+(function () {{
+  var me = document.currentScript, done = false;
+  function load() {{
+    if (done) return;
+    done = true;
+    var s = document.createElement("script");
+    for (var i = 0; i < me.attributes.length; i++) {{
+      var a = me.attributes[i];
+      if (a.name.indexOf("data-") === 0 && a.name !== "data-downhill-sources") {{
+        s.setAttribute(a.name, a.value);
+      }}
+    }}
+    s.async = false;
+    s.src = "{bundle}";
+    document.head.appendChild(s);
+  }}
+  requestAnimationFrame(function () {{ setTimeout(load, 0); }});
+  document.addEventListener("DOMContentLoaded", load);
+}})();
+</script>
+"""
+
+
+def bundle_js(text: str, pagename: str, page: Path, outdir: Path, bundles: dict) -> str:
+    """The page's deferred scripts (Sphinx's, the themes', the extensions', downhill.js), in
+    their order, as one cacheable file ``_static/scripts/downhill-bundle-<hash>.js`` that
+    ``LOADER`` fetches after the first paint: one request instead of ten, none of them
+    competing with the stylesheet. The search page keeps its scripts as they are."""
+    if pagename == "search":
+        return text
+    done = JS_LOADER.search(text)
+    if done:  # bundled by an earlier build: bundle its sources again (they may have changed)
+        srcs, attrs = done.group("src").split(), done.group("attrs")
+        text = text[: done.start()] + "\0" + text[done.end():]
+    else:
+        tags = [m for m in DEFER_SCRIPT.finditer(text)
+                if not urlparse_netloc(m.group("src"))]
+        if len(tags) < 2:
+            return text
+        srcs = [m.group("src") for m in tags]
+        attrs = "".join(re.findall(r' data-[a-z-]+="[^"]*"',
+                                   "".join(m.group("attrs") for m in tags)))
+        first = tags[0].start()
+        text = text[:first] + "\0" + DEFER_SCRIPT.sub(
+            lambda m: "" if m.group("src") in srcs else m.group(0), text[first:])
+    files = []
+    for src in srcs:
+        f = (page.parent / src.split("?")[0]).resolve()
+        if not f.is_file():
+            logger.warning("downhill_site: %s loads %s, which is not in the build", page, src)
+            return text.replace("\0", "")
+        files.append(f)
+    key = ("js", tuple(files))
+    if key not in bundles:
+        target = outdir / "_static" / "scripts"
+        # (the leading statement ends the directive prologue: one file's "use strict" must
+        # not make the files after it strict)
+        js = "void 0;\n" + "\n;\n".join(
+            f"/* {f.relative_to(outdir).as_posix()} */\n"
+            + SOURCE_MAP.sub("", f.read_text(encoding="utf-8")) for f in files)
+        name = f"downhill-bundle-{hashlib.sha256(js.encode()).hexdigest()[:12]}.js"
+        (target / name).write_text(js, encoding="utf-8")
+        bundles[key] = target / name
+    loader = LOADER.format(sources=" ".join(srcs), attrs=attrs, bundle=_rel(bundles[key], page))
+    return text.replace("\0", loader, 1)
 
 
 # --------------------------------------------------------------------------- code spans
@@ -383,11 +496,10 @@ def apply_math(text: str, rendered: dict) -> str:
     text = DISPLAY_MATH.sub(disp, text)
     text = MATHJAX_JS.sub("", text)
     css = _squash_css(rendered["css"])
-    # the fonts every formula needs start loading with the page, not after the CSS is parsed
-    urls = re.findall(r'url\("([^"]*/MathJax_(?:Zero|Main-Regular|Math-Italic)\.woff)"\)', css)
-    preload = "".join(f'<link rel="preload" href="{u}" as="font" type="font/woff" crossorigin>\n'
-                      for u in dict.fromkeys(urls))
-    style = f'{preload}<style id="downhill-math">{css}</style>\n'
+    # (no preload of the math fonts: 55 kB that would share the slow link with the
+    # stylesheet; the browser asks for them at the first layout, the formulas' glyphs show
+    # a moment after the text)
+    style = f'<style id="downhill-math">{css}</style>\n'
     return text.replace("</head>", style + "</head>", 1)
 
 
@@ -553,7 +665,10 @@ def used_words(outdir: Path, pages: dict[Path, str]) -> set[str]:
             words |= set(c.split())
         for sc in re.findall(r"<script[^>]*>(.*?)</script>", text, re.S):
             words |= set(re.findall(r"[\w-]+", sc))
-        for src in re.findall(r'<script[^>]* src="([^"?]+)', text):
+        srcs = re.findall(r'<script[^>]* src="([^"?]+)', text)
+        for loader in JS_LOADER.finditer(text):  # a page bundled by an earlier build
+            srcs += [s.split("?")[0] for s in loader.group("src").split()]
+        for src in srcs:
             words.add("script:" + src.rsplit("/", 1)[-1])
     for f in (outdir / "_static").rglob("*.js"):
         if "script:" + f.name in words:  # only scripts some page loads
@@ -634,9 +749,12 @@ def post_process(app, exc):
         for job, r in zip(jobs, rendered, strict=True):
             new[job["path"]] = apply_math(new[job["path"]], r)
     subset_icon_fonts(outdir, used)
+    drop_theme_tab_stops(outdir)
     bundles: dict = {"__used__": used_words(outdir, new)}
     for path, t in new.items():
         t = bundle_css(t, path, outdir, bundles)
+        t = bundle_js(t, path.relative_to(outdir).with_suffix("").as_posix(), path, outdir,
+                      bundles)
         if t != pages[path]:
             path.write_text(t, encoding="utf-8")
     logger.info("downhill_site: %d image files written, math on %d pages rendered at build "

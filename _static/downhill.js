@@ -1,4 +1,16 @@
-// Downhill: small accessibility fixes to the theme's buttons.
+// Downhill: the site's own script. The build loads it, with the theme's scripts, in one
+// file fetched after the first paint (_ext/downhill_site.py), so it may run after
+// DOMContentLoaded: everything waits through downhillReady, never on the event alone.
+function downhillReady(fn) {
+  if (document.readyState !== "loading") fn();
+  else document.addEventListener("DOMContentLoaded", fn);
+}
+function downhillLoaded(fn) {
+  if (document.readyState === "complete") fn();
+  else window.addEventListener("load", fn);
+}
+
+// Small accessibility fixes to the theme's buttons.
 // The colour-mode button's icons carry titles ("Light", "Dark", ...) that screen readers
 // read as its text, which then does not match its label "Color mode" (WCAG 2.5.3). The
 // icons are decoration: hide them from assistive technology; the label names the button.
@@ -22,23 +34,56 @@ function downhillFixIcons() {
     el.removeAttribute("aria-label");
   });
 }
-document.addEventListener("DOMContentLoaded", downhillFixIcons);
-window.addEventListener("load", downhillFixIcons);
+downhillReady(downhillFixIcons);
+downhillLoaded(downhillFixIcons);
 
-// Wide tables scroll inside their box (downhill.css): one that does must be reachable by
-// keyboard too, so it becomes a tab stop (as the theme does for its own scroll boxes).
-function downhillScrollableTables() {
-  document.querySelectorAll(".bd-article table").forEach(function (t) {
-    if (t.scrollWidth > t.clientWidth + 1) {
-      t.setAttribute("tabindex", "0");
-    } else if (t.getAttribute("tabindex") === "0") {
-      t.removeAttribute("tabindex");
+// Scroll boxes (code, cell outputs, wide tables) that scroll inside the page must be
+// reachable by keyboard: each box that overflows becomes a tab stop, as the theme does.
+// The theme does it for every box of the page at the load event, which on a long page lays
+// out every section the browser had skipped (content-visibility, downhill.css): 2 s on a
+// slow phone for Chapter 8. The build switches the theme's pass off (_ext/downhill_site.py)
+// and this one looks only at boxes the browser has laid out anyway: at load, then each
+// section as it is first rendered (scrolling, or Tab moving focus into it), each <details>
+// when opened, and everything shown again after a resize. Reads first, then writes: one
+// layout per pass, not one per box.
+var DOWNHILL_BOXES = "pre, .cell_output > .output, .jp-RenderedHTMLCommon, " +
+  ".pst-scrollable-table-container, .bd-article table";
+function downhillShown(el) {
+  return !el.checkVisibility || el.checkVisibility({contentVisibilityAuto: true});
+}
+function downhillTabStops(scope) {
+  var boxes = Array.prototype.filter.call(
+    (scope || document).querySelectorAll(DOWNHILL_BOXES), downhillShown);
+  var over = boxes.map(function (el) {
+    return el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+  });
+  boxes.forEach(function (el, i) {
+    if (el.tagName !== "TABLE") {
+      if (el.tabIndex !== (over[i] ? 0 : -1)) el.tabIndex = over[i] ? 0 : -1;
+    } else if (over[i]) {
+      el.setAttribute("tabindex", "0");
+    } else if (el.getAttribute("tabindex") === "0") {
+      el.removeAttribute("tabindex");
     }
   });
 }
-document.addEventListener("DOMContentLoaded", downhillScrollableTables);
-window.addEventListener("load", downhillScrollableTables);
-window.addEventListener("resize", downhillScrollableTables);
+downhillLoaded(function () { downhillTabStops(document); });
+// a class on <html> that changes the layout (downhill-full-layout switches the skipping off)
+if (window.MutationObserver) {
+  new MutationObserver(function () { downhillTabStops(document); })
+    .observe(document.documentElement, {attributes: true, attributeFilter: ["class"]});
+}
+document.addEventListener("contentvisibilityautostatechange", function (e) {
+  if (!e.skipped) downhillTabStops(e.target);
+}, true);
+document.addEventListener("toggle", function (e) {
+  if (e.target.open) downhillTabStops(e.target);
+}, true);
+var downhillResize = null;
+window.addEventListener("resize", function () {
+  clearTimeout(downhillResize);
+  downhillResize = setTimeout(function () { downhillTabStops(document); }, 300);
+});
 
 // Interactive figures: their frames are image files (moved out of the page at build time,
 // _ext/downhill_site.py). A slider's frames are fetched when it is first touched, focused
@@ -103,6 +148,7 @@ function downhillDarkExplorers() {
       dark.dataset.frame = k;
     }
     ins.forEach(function (el) { el.addEventListener("input", upd); });
+    upd();  // a slider moved before this script arrived
   });
 }
-document.addEventListener("DOMContentLoaded", downhillDarkExplorers);
+downhillReady(downhillDarkExplorers);

@@ -233,7 +233,7 @@ def main() -> int:
     sys.path.insert(0, str(ROOT / "scripts"))
     import bench_pages
 
-    table += "\n\n" + bench_pages.main(["--site", str(site)])
+    table += "\n\n" + bench_pages.main(["--site", str(site), "--repeat", str(args.repeat)])
     print(table)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "bench.md").write_text(table + "\n")

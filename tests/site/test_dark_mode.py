@@ -108,7 +108,7 @@ STATE = """async (scroll) => {
   const path = (im) => new URL(im.getAttribute('src'), location.href).pathname;
   const shown = imgs.filter((im) => getComputedStyle(im).display !== 'none');
   if (scroll) {  // each shown figure in turn comes into view, so its lazy image loads
-    for (const im of shown.filter((im) => im.getClientRects().length)) {
+    for (const im of shown.filter((im) => im.checkVisibility())) {
       im.scrollIntoView({block: 'center'});
       if (!im.complete) {
         await new Promise((ok) => { im.addEventListener('load', ok, {once: true});
@@ -121,9 +121,10 @@ STATE = """async (scroll) => {
   return {theme: document.documentElement.dataset.theme,
           mode: document.documentElement.dataset.mode || '',
           figures: imgs.length,
-          // laid out: not inside a closed dropdown (a hidden solution's figure waits for it)
+          // visible: not inside a closed dropdown (a hidden solution's figure waits for it);
+          // a section the browser skips for now (content-visibility: auto) counts as visible
           shown: shown.map((im) => ({cls: im.className, src: path(im),
-                                     laid: im.getClientRects().length > 0,
+                                     laid: im.checkVisibility(),
                                      filter: getComputedStyle(im).filter})),
           hidden: imgs.filter((im) => !shown.includes(im)).map(path)};
 }"""
