@@ -7,25 +7,61 @@ cd "$(dirname "$0")/.."
 
 declare -a names=() results=() times=() cpus=()
 failed=0
+tmp=$(mktemp -d)
 
-# CPU seconds (user + system) of this shell's finished children so far: a stage's CPU time
-# is the difference, which a busy machine inflates far less than its wall-clock time
-# (`times` must run in this shell, not in a pipe's subshell: hence the file)
-cpu_file=$(mktemp)
-cpu_now() { times > "$cpu_file"; awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) {
-            split($i, a, "m"); t += a[1] * 60 + a[2] } printf "%.0f", t }' "$cpu_file"; }
+# A stage's CPU seconds (user + system of everything it ran) are taken inside the subshell
+# that runs it (`times`), so a stage running beside another one is not charged for it; a
+# busy machine inflates CPU time far less than wall-clock time.
+cpu_of() { awk 'NR <= 2 { for (i = 1; i <= 2; i++) { split($i, a, "m"); t += a[1] * 60 + a[2] } }
+                END { printf "%.0f", t }' "$1"; }
+record() {  # record NAME RC SECONDS CPU
+  names+=("$1"); results+=("$2"); times+=("$3"); cpus+=("$4")
+  [ "$2" -eq 0 ] || failed=1
+}
 
 stage() {
   local name=$1; shift
   echo
   echo "=== $name: $*"
-  local t0=$SECONDS c0
-  cpu_now > "$cpu_file.c0"; c0=$(cat "$cpu_file.c0")
-  "$@"
+  local t0=$SECONDS
+  ( "$@"; rc=$?; times > "$tmp/$name.cpu"; exit $rc )
   local rc=$?
-  names+=("$name"); results+=("$rc"); times+=("$((SECONDS - t0))")
-  cpu_now > "$cpu_file.c1"; cpus+=("$(( $(cat "$cpu_file.c1") - c0 ))")
-  [ "$rc" -eq 0 ] || failed=1
+  record "$name" "$rc" "$((SECONDS - t0))" "$(cpu_of "$tmp/$name.cpu")"
+}
+
+# Stages that keep about one core busy run beside another stage: `in_background A B`
+# runs the stages A and B (shell functions of those names) one after another in the
+# background, each one's output kept in a file and printed by `join_background`, which
+# waits for them after the foreground stages started in between.
+quiet_stage() {
+  local name=$1; shift
+  local t0=$SECONDS
+  ( "$@"; rc=$?; times > "$tmp/$name.cpu"; exit $rc ) > "$tmp/$name.log" 2>&1
+  echo "$? $((SECONDS - t0))" > "$tmp/$name.res"
+}
+declare -a bg_names=()
+bg_pid=""
+in_background() {
+  bg_names=("$@")
+  echo
+  echo "=== in the background, one after another, beside the next stages: $*"
+  ( for name in "$@"; do quiet_stage "$name" "$name"; done ) &
+  bg_pid=$!
+}
+join_background() {
+  local name rc secs
+  wait "$bg_pid"
+  for name in "${bg_names[@]}"; do
+    echo
+    echo "=== $name (ran in the background): $(declare -f "$name" | sed -n 3p | sed 's/^ *//')"
+    cat "$tmp/$name.log"
+    if read -r rc secs < "$tmp/$name.res"; then
+      record "$name" "$rc" "$secs" "$(cpu_of "$tmp/$name.cpu")"
+    else
+      record "$name" 1 0 0
+    fi
+  done
+  bg_names=()
 }
 
 export PYTHONHASHSEED=0 MPLBACKEND=Agg PYDEVD_DISABLE_FILE_VALIDATION=1
@@ -60,19 +96,24 @@ stage unit-cpu2 second_profile "${unit_tests[@]}" --ignore=tests/test_new_chapte
                   --ignore=tests/test_parameters.py --ignore=tests/test_dark.py
 stage nbval-cpu2 second_profile "${nbval_tests[@]}"
 stage editproof python scripts/edit_proof.py --jobs 2
-stage build     bash -c 'rm -rf _build && jupyter-book build --all -W --keep-going .'
-stage site      python -m pytest -q -p no:cacheprovider tests/site -n 2
-# Where readers open it (issue 19): one reader environment, first as Colab's (its five
-# packages; the notebooks' own install cell, which tests/test_notebooks.py keeps identical in
-# every notebook, run for real in the three notebooks that together call the most of gdlib),
-# then as Binder's (binder/ on top, which adds exactly gdlib) with JupyterLab running every
-# chapter; the oldest numpy/matplotlib; Firefox and WebKit. (Run beside the build and the
-# site tests, the JupyterLab runs timed out: the stages stay one after another.)
+# The reader environments (issue 19) need no built site: Colab's (its five packages; the
+# notebooks' own install cell, which tests/test_notebooks.py keeps identical in every
+# notebook, run for real in the three notebooks that together call the most of gdlib) and
+# the oldest numpy/matplotlib are made and run beside the build (Sphinx is one process);
+# then Binder's (binder/ on top of Colab's environment, which must add exactly gdlib) with
+# JupyterLab running every chapter, beside Firefox and WebKit on the site. (JupyterLab beside
+# the site tests' two browsers timed out: those run alone.)
 export DOWNHILL_READER_ENV=${DOWNHILL_READER_ENV:-/tmp/downhill-reader-env}
-stage colab     python scripts/colab_check.py --env "$DOWNHILL_READER_ENV" --cover 3
-stage oldest    python scripts/colab_check.py --oldest --cover 3
-stage binder    bash scripts/binder_check.sh --reuse
+colab()  { python scripts/colab_check.py --env "$DOWNHILL_READER_ENV" --cover 3; }
+oldest() { python scripts/colab_check.py --oldest --cover 3; }
+binder() { bash scripts/binder_check.sh --reuse; }
+in_background colab oldest
+stage build     bash -c 'rm -rf _build && jupyter-book build --all -W --keep-going .'
+join_background
+stage site      python -m pytest -q -p no:cacheprovider tests/site -n 2
+in_background binder
 stage engines   python -m pytest -q -p no:cacheprovider tests/engines
+join_background
 
 echo
 echo "=== summary"
@@ -82,5 +123,5 @@ for i in "${!names[@]}"; do
   printf '%-11s %-6s %7s %7s\n' "${names[$i]}" "$r" "${times[$i]}" "${cpus[$i]}"
 done
 printf '%-11s %-6s %7s\n' total "" "$SECONDS"
-rm -f "$cpu_file" "$cpu_file".c*
+rm -rf "$tmp"
 exit $failed
