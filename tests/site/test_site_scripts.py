@@ -8,10 +8,12 @@ inserts after the first animation frame (or at DOMContentLoaded): the scripts ma
 after DOMContentLoaded. The theme's load-time pass that made every overflowing scroll box a
 tab stop is switched off (``drop_theme_tab_stops``); ``downhill.js`` does it for the boxes the
 browser renders. The search page keeps its scripts unbundled. Checked here, in headless
-Chromium, on the first and the longest chapter:
+Chromium, on the first and the longest chapter. On this machine the bundle often runs while
+the page is still being parsed; on a slow link it comes after DOMContentLoaded, so the checks
+of what a reader does hold it back until then (``goto(..., late=True)``):
 
 - the bundle is requested once, none of the files it replaces is, every one of its scripts
-  has run by the load event, and nothing logs an error;
+  has run by the load event (as served, and when held back), and nothing logs an error;
 - a copy button on a code cell puts that cell's code into the clipboard;
 - "Show code cell source" and the solutions' dropdowns open and close (mouse and keyboard);
 - the colour-mode button changes the theme, and a returning reader's choice is applied
