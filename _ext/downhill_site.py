@@ -242,8 +242,20 @@ MATH_FONT_PRELOAD = re.compile(r'[ \t]*<link rel="preload" href="[^"]*/MathJax_[
                                r'as="font" type="font/woff" crossorigin>\n?')
 
 
+#: The theme's first script sets ``data-theme`` to the stored choice or "auto"; its main
+#: script, which arrives after the first paint, resolves "auto" to the system's mode. Until
+#: then a reader in dark mode would see a light page: the system's mode is applied at once.
+THEME_MODE = re.compile(r'(document\.documentElement\.dataset\.theme = localStorage\.getItem\('
+                        r'"theme"\) \|\| "auto";\s*</script>\n?)')
+EARLY_MODE = ('<script id="downhill-mode">(function () { var d = document.documentElement.dataset;'
+              ' if (d.theme === "auto" && window.matchMedia) d.theme = matchMedia('
+              '"(prefers-color-scheme: dark)").matches ? "dark" : "light"; })();</script>\n')
+
+
 def drop_scripts(text: str, pagename: str, outdir: Path, page: Path) -> str:
     text = SCRIPT_PRELOAD.sub("", FONTAWESOME_JS.sub("", MATH_FONT_PRELOAD.sub("", text)))
+    if 'id="downhill-mode"' not in text:
+        text = THEME_MODE.sub(lambda m: m.group(1) + EARLY_MODE, text, count=1)
     if pagename != "search":
         text = SEARCH_JS.sub("", text)
     head_end = text.find("</head>")
@@ -332,6 +344,24 @@ LOADER = """<script id="downhill-scripts" data-downhill-sources="{sources}"{attr
 """
 
 
+#: Scripts that start on DOMContentLoaded alone, which a script run after it never sees.
+LATE_UNSAFE = {"design-tabs.js": ('document.addEventListener("DOMContentLoaded", ready, false);',
+                                  'if (document.readyState !== "loading") ready();\n'
+                                  'else document.addEventListener("DOMContentLoaded", ready, '
+                                  'false);')}
+
+
+def _late_safe(f: Path, js: str) -> str:
+    if f.name not in LATE_UNSAFE:
+        return js
+    old, new = LATE_UNSAFE[f.name]
+    if old not in js:
+        logger.warning("downhill_site: %s no longer starts with %r (a new version?): see "
+                       "LATE_UNSAFE", f, old)
+        return js
+    return js.replace(old, new)
+
+
 def bundle_js(text: str, pagename: str, page: Path, outdir: Path, bundles: dict) -> str:
     """The page's deferred scripts (Sphinx's, the themes', the extensions', downhill.js), in
     their order, as one cacheable file ``_static/scripts/downhill-bundle-<hash>.js`` that
@@ -368,7 +398,7 @@ def bundle_js(text: str, pagename: str, page: Path, outdir: Path, bundles: dict)
         # not make the files after it strict)
         js = "void 0;\n" + "\n;\n".join(
             f"/* {f.relative_to(outdir).as_posix()} */\n"
-            + SOURCE_MAP.sub("", f.read_text(encoding="utf-8")) for f in files)
+            + _late_safe(f, SOURCE_MAP.sub("", f.read_text(encoding="utf-8"))) for f in files)
         name = f"downhill-bundle-{hashlib.sha256(js.encode()).hexdigest()[:12]}.js"
         (target / name).write_text(js, encoding="utf-8")
         bundles[key] = target / name

@@ -48,8 +48,11 @@ downhillLoaded(downhillFixIcons);
 // layout per pass, not one per box.
 var DOWNHILL_BOXES = "pre, .cell_output > .output, .jp-RenderedHTMLCommon, " +
   ".pst-scrollable-table-container, .bd-article table";
+// (a browser that cannot say when a skipped section starts rendering gets every box at once)
+var downhillSkips = "oncontentvisibilityautostatechange" in window;
 function downhillShown(el) {
-  return !el.checkVisibility || el.checkVisibility({contentVisibilityAuto: true});
+  return !downhillSkips || !el.checkVisibility ||
+    el.checkVisibility({contentVisibilityAuto: true});
 }
 function downhillTabStops(scope) {
   var boxes = Array.prototype.filter.call(
@@ -152,3 +155,21 @@ function downhillDarkExplorers() {
   });
 }
 downhillReady(downhillDarkExplorers);
+
+// Phone width: the article header's sidebar buttons. pydata-sphinx-theme 0.17 opens its sidebar
+// dialogs only from the first .primary-toggle / .secondary-toggle of the page, hidden ones in
+// its own header, so the visible buttons did nothing (its issue 2451): they pass the click on.
+downhillReady(function () {
+  ["primary", "secondary"].forEach(function (side) {
+    var first = document.querySelector("." + side + "-toggle");
+    document.querySelectorAll("." + side + "-toggle").forEach(function (b) {
+      if (b === first) return;
+      b.addEventListener("click", function (e) {
+        if (window.matchMedia("(min-width: 992px)").matches) return;
+        e.preventDefault();
+        e.stopPropagation();
+        first.click();
+      });
+    });
+  });
+});

@@ -24,11 +24,12 @@ of what a reader does hold it back until then (``goto(..., late=True)``):
   once the reader scrolls to it, when its "Show code cell source" is opened, and when
   ``downhill-full-layout`` lays out every section; a block that fits stays out of the tab order.
 
-Two checks are marked ``xfail(strict=True)``: real faults, written as the behaviour a reader
-needs, so that a fix turns them into failures until the marker goes. While the bundle is on its
-way, solutions are open (a reader who follows a link to an exercise sees its answer); at a
-phone's width the sidebar button does nothing (pydata-sphinx-theme 0.17 binds only the first
-``.primary-toggle``, a hidden one: its issue 2451).
+Two faults these checks found are fixed: while the bundle was on its way, solutions were
+open (a reader who followed a link to an exercise saw its answer; ``downhill.css`` now keeps
+them closed until togglebutton runs); at a phone's width the sidebar buttons did nothing
+(pydata-sphinx-theme 0.17 binds only the first ``.primary-toggle``, a hidden one: its issue
+2451; ``downhill.js`` passes the visible buttons' clicks on). And a first visit in dark mode
+is dark before the bundle arrives (the build resolves the theme's "auto" in the head).
 """
 
 from __future__ import annotations
@@ -243,10 +244,6 @@ def _exercise_link() -> str:
     return m.group(1)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "until the bundle runs, togglebutton has not closed the solutions: a reader who follows "
-    "a link to an exercise sees its answer (fix: hide .admonition.dropdown:not(.toggle) "
-    "content in CSS while scripting is enabled)"))
 def test_solutions_stay_closed_while_the_scripts_load(browser, server, site):
     context, page, problems, _ = new_page(browser, viewport="phone")
     held = []
@@ -313,12 +310,28 @@ def test_colour_mode_button_changes_and_keeps_the_theme(browser, server):
         context.close()
 
 
+def test_first_visit_in_dark_mode_is_dark_before_the_scripts(browser, server):
+    """A reader whose system is dark, first visit (nothing stored): the page is dark from
+    the first paint, not only once the theme's script (in the late bundle) resolves "auto"."""
+    context, page, problems, _ = new_page(browser, scheme="dark")
+    try:
+        page.add_init_script("document.addEventListener('DOMContentLoaded', () => {"
+                             " window.__themeAtDCL = document.documentElement.dataset.theme;"
+                             " window.__bgAtDCL = getComputedStyle(document.body)"
+                             ".backgroundColor; });")
+        goto(page, f"{server}/{FIRST}.html", late=True)
+        assert page.evaluate("window.__themeAtDCL") == "dark"
+        assert page.evaluate("document.documentElement.dataset.mode") == "auto"
+        assert page.evaluate("window.__bgAtDCL") == page.evaluate(
+            "getComputedStyle(document.body).backgroundColor"), "the page changed colour late"
+        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+        assert not problems, problems
+    finally:
+        context.close()
+
+
 # --------------------------------------------------------------------- phone sidebar
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "pydata-sphinx-theme 0.17.1 binds its sidebar dialog to the first .primary-toggle, the "
-    "hidden one in its own header; sphinx-book-theme's visible button gets no handler "
-    "(pydata-sphinx-theme issue 2451; not caused by the bundle)"))
 def test_phone_sidebar_opens_and_escape_closes_it(browser, server):
     context, page, problems, _ = new_page(browser, viewport="phone")
     try:
