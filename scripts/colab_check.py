@@ -155,11 +155,17 @@ def main(argv: list[str]) -> int:
     run([str(env / "bin" / "python"), "-m", "ipykernel", "install", "--prefix", str(env),
          "--name", kernel], stdout=subprocess.DEVNULL)
     wheels = env / "gdlib-wheel"
-    # the same build pip does for the real cell's git URL, done once
-    leftover = not (ROOT / "build").exists()  # setuptools builds in the tree: tidy up after
-    pip(env, "wheel", "--quiet", "--no-deps", "--wheel-dir", str(wheels), str(ROOT))
-    if leftover:
-        shutil.rmtree(ROOT / "build", ignore_errors=True)
+    # the same build pip does for the real cell's git URL, done once, from a copy of the
+    # package's files as a clone has them: setuptools builds in the tree it is given
+    # (build/, gdlib.egg-info), and the test command runs this beside Binder's check, which
+    # pip-installs gdlib from the checkout itself
+    src = env / "gdlib-src"
+    for name in ("pyproject.toml", "README.md"):
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, src / name)
+    shutil.copytree(ROOT / "gdlib", src / "gdlib",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    pip(env, "wheel", "--quiet", "--no-deps", "--wheel-dir", str(wheels), str(src))
     wheel = next(wheels.glob("gdlib-*.whl"))
     print(f"Colab-like environment ({', '.join(reqs)}) ready in {time.monotonic() - t0:.0f} s",
           flush=True)
