@@ -96,23 +96,26 @@ stage unit-cpu2 second_profile "${unit_tests[@]}" --ignore=tests/test_new_chapte
                   --ignore=tests/test_parameters.py --ignore=tests/test_dark.py
 stage nbval-cpu2 second_profile "${nbval_tests[@]}"
 stage editproof python scripts/edit_proof.py --jobs 2
-# The reader environments (issue 19) need no built site. Colab's (its five packages; the
+# The reader environments (issue 19) need no built site: Colab's (its five packages; the
 # notebooks' own install cell, which tests/test_notebooks.py keeps identical in every
-# notebook, run for real in the three notebooks that together call the most of gdlib), then
-# Binder's (binder/ on top of Colab's environment, which must add exactly gdlib) with
-# JupyterLab running every chapter, run in the background beside the build (Sphinx is one
-# process), Firefox and WebKit on the built site, and the oldest numpy/matplotlib: each of
-# those keeps about one core busy. The site tests (two browsers) run alone: JupyterLab beside
-# them timed out.
+# notebook, run for real in the three notebooks that together call the most of gdlib) and
+# the oldest numpy/matplotlib run in the background beside the build (Sphinx is one
+# process); Binder's (binder/ on top of Colab's environment, which must add exactly gdlib,
+# then JupyterLab running every chapter) beside Firefox and WebKit on the built site. Each
+# of these keeps about one core busy. Measured, not guessed: JupyterLab beside the site
+# tests' two browsers timed out, and Binder beside the build, the engines and the oldest
+# versions made the engines 3x slower (1004 s in all, against 942 s for this order).
 export DOWNHILL_READER_ENV=${DOWNHILL_READER_ENV:-/tmp/downhill-reader-env}
 colab()  { python scripts/colab_check.py --env "$DOWNHILL_READER_ENV" --cover 3; }
+oldest() { python scripts/colab_check.py --oldest --cover 3; }
 binder() { bash scripts/binder_check.sh --reuse; }
-in_background colab binder
+in_background colab oldest
 stage build     bash -c 'rm -rf _build && jupyter-book build --all -W --keep-going .'
-stage engines   python -m pytest -q -p no:cacheprovider tests/engines
-stage oldest    python scripts/colab_check.py --oldest --cover 3
 join_background
 stage site      python -m pytest -q -p no:cacheprovider tests/site -n 2
+in_background binder
+stage engines   python -m pytest -q -p no:cacheprovider tests/engines
+join_background
 
 echo
 echo "=== summary"
