@@ -100,22 +100,19 @@ stage editproof python scripts/edit_proof.py --jobs 2
 # notebooks' own install cell, which tests/test_notebooks.py keeps identical in every
 # notebook, run for real in the three notebooks that together call the most of gdlib) and
 # the oldest numpy/matplotlib run in the background beside the build (Sphinx is one
-# process); Binder's (binder/ on top of Colab's environment, which must add exactly gdlib,
-# then JupyterLab running every chapter) beside Firefox and WebKit on the built site. Each
-# of these keeps about one core busy. Measured, not guessed: JupyterLab beside the site
-# tests' two browsers timed out, and Binder beside the build, the engines and the oldest
-# versions made the engines 3x slower (1004 s in all, against 942 s for this order).
+# process; each of these keeps about one core busy). Binder's check (binder/ on top of
+# Colab's environment, which must add exactly gdlib, then JupyterLab running every chapter)
+# runs alone: JupyterLab's Run All timed out at 180 s beside the site tests (session 4) and
+# beside Firefox and WebKit (once in two runs, this session).
 export DOWNHILL_READER_ENV=${DOWNHILL_READER_ENV:-/tmp/downhill-reader-env}
 colab()  { python scripts/colab_check.py --env "$DOWNHILL_READER_ENV" --cover 3; }
 oldest() { python scripts/colab_check.py --oldest --cover 3; }
-binder() { bash scripts/binder_check.sh --reuse; }
 in_background colab oldest
 stage build     bash -c 'rm -rf _build && jupyter-book build --all -W --keep-going .'
 join_background
 stage site      python -m pytest -q -p no:cacheprovider tests/site -n 2
-in_background binder
+stage binder    bash scripts/binder_check.sh --reuse
 stage engines   python -m pytest -q -p no:cacheprovider tests/engines
-join_background
 
 echo
 echo "=== summary"

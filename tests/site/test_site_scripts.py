@@ -347,7 +347,7 @@ def test_phone_sidebar_opens_and_escape_closes_it(browser, server):
         assert link is not None and link.is_visible(), "the open sidebar shows no chapters"
         page.keyboard.press("Escape")
         page.wait_for_selector("#pst-primary-sidebar-modal[open]", state="detached",
-                               timeout=1500)  # (a TimeoutError here is not the known fault)
+                               timeout=1500)
         assert toggle.evaluate("b => document.activeElement === b"), "focus not returned"
         assert not problems, problems
     finally:
